@@ -1,7 +1,253 @@
 //! yan (砚): a static-site generator for Chinese tech-tutorial blogs.
+//!
+//! The build is a pipeline of plain data: **load** (`config.yaml`, `content/`) → **model**
+//! (URLs, taxonomies, archives) → **render** (Markdown, templates, feeds) → **write** (staging
+//! folder, then swap). [`build`] reads as that table of contents.
 #![warn(missing_docs)]
 
+pub mod config;
 pub mod error;
+pub mod load;
+pub mod model;
 pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub use error::{Diagnostic, Diagnostics, Error, Result};
+
+use config::Config;
+use model::Site;
+use render::markdown::Highlighter;
+use render::theme::Theme;
+use render::{Output, RenderContext, RenderReport};
+
+/// What to build, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holds `config.yaml`, `content/`, …).
+    pub root: PathBuf,
+    /// The config file, if not `<root>/config.yaml`.
+    pub config_file: Option<PathBuf>,
+    /// The output folder, if not `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Override the config's `url` (and so `root`) for this build.
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// Options for the site in `root` with every default.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            ..Default::default()
+        }
+    }
+
+    /// The output folder.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.config_file
+            .clone()
+            .unwrap_or_else(|| self.root.join(config::CONFIG_FILE))
+    }
+}
+
+/// What a finished build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Posts built.
+    pub posts: usize,
+    /// Standalone pages built.
+    pub pages: usize,
+    /// Tags.
+    pub tags: usize,
+    /// Categories at every level.
+    pub categories: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// Files whose bytes changed.
+    pub changed: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Time of each phase.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Total time.
+    pub elapsed: Duration,
+}
+
+/// A loaded and modelled site: everything up to rendering.
+pub struct Prepared {
+    /// The checked configuration.
+    pub config: Config,
+    /// The model.
+    pub site: Site,
+    /// The compiled templates.
+    pub theme: Theme,
+    /// Warnings from loading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Times each phase of a build.
+#[derive(Debug, Default)]
+pub struct Stopwatch {
+    phases: Vec<(&'static str, Duration)>,
+    started: Option<Instant>,
+}
+
+impl Stopwatch {
+    /// Runs `work` as the phase named `phase`.
+    pub fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        self.started.get_or_insert(start);
+        let result = work();
+        self.phases.push((phase, start.elapsed()));
+        result
+    }
+}
+
+/// Builds the site into its output folder. On any error the previous output is left exactly as
+/// it was, and every problem of the run is reported at once.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let mut clock = Stopwatch::default();
+    let output_dir = options.output_dir();
+    write::check_output_folder(&output_dir, &options.root)?;
+    let prepared = prepare(options, &mut clock)?;
+    let sink = write::DiskSink::create(&output_dir)?;
+    let rendered = clock.time("render", || {
+        render_into(&prepared, options, &|o| sink.put(o))
+    });
+    let render_report = match rendered {
+        Ok(report) => report,
+        Err(errors) => {
+            sink.abandon()?;
+            return Err(Error::Site(Diagnostics(errors)));
+        }
+    };
+    let changed = sink.changed_files();
+    clock.time("write", || sink.commit())?;
+    Ok(report(&prepared, render_report, changed, clock))
+}
+
+/// Loads the configuration, content and templates and builds the model.
+pub fn prepare(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Prepared> {
+    let config = clock.time("config", || load_config(options))?;
+    let content_dir = options.root.join("content");
+    let content = clock.time("load", || {
+        load::load_content(&content_dir, &options.root, &config).map_err(site_error)
+    })?;
+    let warnings = content.warnings.clone();
+    let theme = clock.time("templates", || {
+        Theme::load(&options.root.join("templates"), &options.root, &config).map_err(site_error)
+    });
+    let site = clock.time("model", || {
+        model::build_site(content, &config, options.drafts, Path::new("content"))
+            .map_err(site_error)
+    });
+    let (theme, site) = combine_errors(theme, site)?;
+    Ok(Prepared {
+        config,
+        site,
+        theme,
+        warnings,
+    })
+}
+
+fn site_error(diagnostics: Vec<Diagnostic>) -> Error {
+    Error::Site(Diagnostics(diagnostics))
+}
+
+/// Both results, or every diagnostic of both.
+fn combine_errors<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(Error::Site(mut x)), Err(Error::Site(y))) => {
+            x.0.extend(y.0);
+            Err(Error::Site(x))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+fn load_config(options: &BuildOptions) -> Result<Config> {
+    let config = Config::load(&options.config_path()).map_err(|e| match e {
+        Error::Site(Diagnostics(d)) => Error::Site(Diagnostics(
+            d.into_iter()
+                .map(|mut d| {
+                    d.path = load::display(&options.root, &d.path);
+                    d
+                })
+                .collect(),
+        )),
+        other => other,
+    })?;
+    Ok(match &options.base_url {
+        Some(url) => config.with_base_url(url),
+        None => config,
+    })
+}
+
+/// Renders a prepared site, handing every file to `emit`.
+pub fn render_into(
+    prepared: &Prepared,
+    options: &BuildOptions,
+    emit: &render::Emit<'_>,
+) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
+    let highlighter = Highlighter::new(&prepared.config.highlight);
+    let static_dir = options.root.join("static");
+    let ctx = RenderContext::new(
+        &prepared.site,
+        &prepared.config,
+        &prepared.theme,
+        &highlighter,
+        Path::new("content"),
+        &options.root,
+        &static_dir,
+    );
+    render::render_site(&ctx, emit)
+}
+
+/// Builds the site in memory (for `serve` and `check`): the files by output path, and the
+/// render report with every page's links and anchors.
+pub fn build_in_memory(
+    options: &BuildOptions,
+) -> Result<(
+    Prepared,
+    RenderReport,
+    std::collections::HashMap<String, Vec<u8>>,
+)> {
+    let prepared = prepare(options, &mut Stopwatch::default())?;
+    let sink = write::MemorySink::new();
+    let report = render_into(&prepared, options, &|o: Output| sink.put(o)).map_err(site_error)?;
+    Ok((prepared, report, sink.into_files()))
+}
+
+fn report(
+    prepared: &Prepared,
+    rendered: RenderReport,
+    changed: usize,
+    clock: Stopwatch,
+) -> BuildReport {
+    let site = &prepared.site;
+    let mut warnings = prepared.warnings.clone();
+    warnings.extend(rendered.warnings);
+    BuildReport {
+        posts: site.posts.len(),
+        pages: site.pages.len(),
+        tags: site.tags.len(),
+        categories: site.categories.len(),
+        files: rendered.files,
+        changed,
+        warnings,
+        elapsed: clock.started.map(|s| s.elapsed()).unwrap_or_default(),
+        timings: clock.phases,
+    }
+}

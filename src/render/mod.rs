@@ -1,5 +1,393 @@
-//! From the model to output bytes: Markdown, templates, feeds, sitemap, search index.
+//! Render: from the model to output bytes — Markdown, templates, feeds, sitemap, search index.
 //!
-//! Render returns bytes; it never touches the disk (only `write` does).
+//! Render never touches the disk: every finished file is handed to the caller's `emit`
+//! function as an [`Output`], as soon as it is ready, so a 10,000-post site never holds all of
+//! its pages in memory at once.
 
+pub mod feeds;
 pub mod markdown;
+pub mod pages;
+pub mod theme;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::model::Site;
+use markdown::{Highlighter, LinkKind, MarkdownOptions, MarkdownSource, RenderedMarkdown};
+use theme::{StaticFile, Theme};
+use views::{Digest, SiteView};
+
+/// One file of the finished site.
+#[derive(Debug)]
+pub struct Output {
+    /// Path relative to the output folder, `/`-separated.
+    pub path: String,
+    /// Its content.
+    pub body: Body,
+}
+
+/// Where an output file's bytes come from.
+#[derive(Debug)]
+pub enum Body {
+    /// Rendered bytes.
+    Bytes(Vec<u8>),
+    /// Bytes embedded in the binary (the default theme's static files).
+    Embedded(&'static [u8]),
+    /// A file to copy as is.
+    Copy(PathBuf),
+}
+
+impl Output {
+    /// A rendered file.
+    pub fn bytes(path: String, bytes: Vec<u8>) -> Self {
+        Output {
+            path,
+            body: Body::Bytes(bytes),
+        }
+    }
+}
+
+/// What rendering needs, shared by every job.
+pub struct RenderContext<'a> {
+    /// The model.
+    pub site: &'a Site,
+    /// The configuration.
+    pub config: &'a Config,
+    /// The compiled templates.
+    pub theme: &'a Theme,
+    /// The code highlighter.
+    pub highlighter: &'a Highlighter,
+    /// The site's `content/` folder, as shown in messages.
+    pub content_display: &'a Path,
+    /// What paths in messages are relative to.
+    pub display_root: &'a Path,
+    /// The site's `static/` folder.
+    pub static_dir: &'a Path,
+    /// Variables every page gets: `config`, `site`, `yan` and the feed and asset URLs.
+    pub base: tera::Context,
+}
+
+impl<'a> RenderContext<'a> {
+    /// Prepares the shared context.
+    pub fn new(
+        site: &'a Site,
+        config: &'a Config,
+        theme: &'a Theme,
+        highlighter: &'a Highlighter,
+        content_display: &'a Path,
+        display_root: &'a Path,
+        static_dir: &'a Path,
+    ) -> Self {
+        let mut base = tera::Context::new();
+        base.insert("config", config);
+        base.insert("site", &SiteView::new(site, config));
+        base.insert(
+            "yan",
+            &serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }),
+        );
+        base.insert("feed_url", &config.rooted("/atom.xml"));
+        base.insert("rss_url", &config.rooted("/rss.xml"));
+        base.insert("highlight_css_url", &config.rooted(HIGHLIGHT_CSS));
+        base.insert("search_index_url", &config.rooted("/search-index.json"));
+        RenderContext {
+            site,
+            config,
+            theme,
+            highlighter,
+            content_display,
+            display_root,
+            static_dir,
+            base,
+        }
+    }
+}
+
+/// Where the generated highlighting stylesheet is published.
+pub const HIGHLIGHT_CSS: &str = "/css/highlight.css";
+
+/// What a post or page links to and which anchors it has, for `yan check`.
+#[derive(Debug, Clone)]
+pub struct PageFacts {
+    /// The source file, as shown in messages.
+    pub source: PathBuf,
+    /// URL with root.
+    pub url: String,
+    /// Heading ids.
+    pub heading_ids: Vec<String>,
+    /// Links and images.
+    pub links: Vec<markdown::Link>,
+}
+
+/// What rendering produced besides the files.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// Number of files emitted.
+    pub files: usize,
+    /// Broken relative links and missing images (warnings in `build`).
+    pub warnings: Vec<Diagnostic>,
+    /// Per post and page: links and anchors.
+    pub facts: Vec<PageFacts>,
+}
+
+/// The sink `render_site` hands each finished file to; may fail (a write error).
+pub type Emit<'e> = dyn Fn(Output) -> Result<(), Diagnostic> + Sync + 'e;
+
+/// Renders the whole site, handing each file to `emit`. Every error of the run is returned.
+pub fn render_site(
+    ctx: &RenderContext<'_>,
+    emit: &Emit<'_>,
+) -> Result<RenderReport, Vec<Diagnostic>> {
+    let site = ctx.site;
+    let urls = url_map(site, ctx.config);
+    let resolve = |path: &Path| urls.get(path).cloned();
+    let options = MarkdownOptions {
+        highlighter: ctx.highlighter,
+        resolve: &resolve,
+        autospace: ctx.config.typography.autospace,
+        excerpt_length: ctx.config.excerpt_length,
+    };
+    let feed = feeds::feed_posts(site, ctx.config);
+    let entries: Vec<(bool, usize)> = (0..site.posts.len())
+        .map(|i| (true, i))
+        .chain((0..site.pages.len()).map(|i| (false, i)))
+        .collect();
+    let results: Vec<Result<(Digest, PageFacts), Diagnostic>> = entries
+        .par_iter()
+        .map(|&(is_post, id)| {
+            let keep_html = is_post && feed.contains(&id);
+            render_entry(ctx, &options, is_post, id, keep_html, emit)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut digests = Vec::with_capacity(site.posts.len());
+    let mut report = RenderReport::default();
+    for result in results {
+        match result {
+            Ok((digest, facts)) => {
+                report.warnings.extend(link_warnings(&facts));
+                digests.push(digest);
+                report.facts.push(facts);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    report.files = entries.len();
+    if !errors.is_empty() {
+        return Err(dedup_template_errors(errors));
+    }
+    digests.truncate(site.posts.len());
+    let jobs = pages::jobs(site, ctx.config);
+    let job_errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| pages::render_job(ctx, &digests, job).and_then(emit).err())
+        .collect();
+    if !job_errors.is_empty() {
+        return Err(dedup_template_errors(job_errors));
+    }
+    report.files += jobs.len();
+    let listing_urls: Vec<String> = jobs
+        .iter()
+        .filter(|j| !matches!(j, pages::Job::NotFound | pages::Job::Search))
+        .map(|j| ctx.config.rooted(&pages::job_path(site, j)))
+        .collect();
+    let extra = site_files(ctx, &digests, &listing_urls);
+    report.files += extra.len();
+    let write_errors: Vec<Diagnostic> = extra
+        .into_par_iter()
+        .filter_map(|o| emit(o).err())
+        .collect();
+    if !write_errors.is_empty() {
+        return Err(write_errors);
+    }
+    Ok(report)
+}
+
+/// Content path → published URL, for rewriting relative links and images.
+fn url_map(site: &Site, config: &Config) -> HashMap<PathBuf, String> {
+    let entries = site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|e| (e.doc.path.clone(), e.url.clone()));
+    let assets = site
+        .assets
+        .iter()
+        .map(|a| (a.path.clone(), config.rooted(&a.output)));
+    entries.chain(assets).collect()
+}
+
+fn render_entry(
+    ctx: &RenderContext<'_>,
+    options: &MarkdownOptions<'_>,
+    is_post: bool,
+    id: usize,
+    keep_html: bool,
+    emit: &Emit<'_>,
+) -> Result<(Digest, PageFacts), Diagnostic> {
+    let entry = if is_post {
+        &ctx.site.posts[id]
+    } else {
+        &ctx.site.pages[id]
+    };
+    let source_display = ctx.content_display.join(&entry.doc.path);
+    let rendered = markdown::render(
+        &MarkdownSource {
+            text: &entry.doc.body,
+            path: &entry.doc.path,
+            first_line: entry.doc.body_line,
+        },
+        options,
+    );
+    let reading_minutes = rendered
+        .word_count
+        .div_ceil(ctx.config.reading_speed)
+        .max(1);
+    let page = pages::entry_page(ctx, entry, is_post, &rendered, reading_minutes);
+    let template = if is_post { "post.html" } else { "page.html" };
+    let output = pages::render_entry_page(ctx, &page, template, &entry.output, &source_display)?;
+    emit(output)?;
+    Ok(digest_of(
+        rendered,
+        reading_minutes,
+        keep_html,
+        source_display,
+        &entry.url,
+    ))
+}
+
+fn digest_of(
+    rendered: RenderedMarkdown,
+    reading_minutes: usize,
+    keep_html: bool,
+    source: PathBuf,
+    url: &str,
+) -> (Digest, PageFacts) {
+    let has_more = rendered.summary.is_some() || rendered.excerpt.len() < rendered.html.len();
+    let summary = rendered.summary.unwrap_or(rendered.excerpt);
+    let digest = Digest {
+        summary,
+        has_more,
+        word_count: rendered.word_count,
+        reading_minutes,
+        search_text: truncate_chars(&rendered.plain_text, SEARCH_TEXT_CHARS),
+        feed_html: keep_html.then_some(rendered.html),
+    };
+    let facts = PageFacts {
+        source,
+        url: url.to_string(),
+        heading_ids: rendered.heading_ids,
+        links: rendered.links,
+    };
+    (digest, facts)
+}
+
+/// How much of each post's text goes into the search index.
+const SEARCH_TEXT_CHARS: usize = 300;
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// A warning per relative link or image that names nothing published.
+fn link_warnings(facts: &PageFacts) -> impl Iterator<Item = Diagnostic> + '_ {
+    facts
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Unresolved)
+        .map(|l| {
+            let what = if l.is_image {
+                "missing image"
+            } else {
+                "broken link"
+            };
+            Diagnostic::new(&facts.source, format!("{what}: {}", l.target)).at_line(l.line)
+        })
+}
+
+/// A broken template fails every page that uses it; report it once with a count.
+fn dedup_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(PathBuf, String), usize> = HashMap::new();
+    let mut unique: Vec<Diagnostic> = Vec::new();
+    for error in errors {
+        let key_message = error
+            .message
+            .split(" (while rendering ")
+            .next()
+            .unwrap_or(&error.message)
+            .to_string();
+        let key = (error.path.clone(), key_message);
+        match seen.get(&key) {
+            Some(&i) => {
+                if !unique[i].message.ends_with("others)") {
+                    unique[i].message.push_str(" (and others)");
+                }
+            }
+            None => {
+                seen.insert(key, unique.len());
+                unique.push(error);
+            }
+        }
+    }
+    unique
+}
+
+/// Feeds, sitemap, robots.txt, search index, highlight CSS, static files, assets, `.nojekyll`
+/// and `CNAME`.
+fn site_files(ctx: &RenderContext<'_>, digests: &[Digest], listing_urls: &[String]) -> Vec<Output> {
+    let (site, config) = (ctx.site, ctx.config);
+    let mut outputs = vec![
+        Output::bytes(
+            "atom.xml".into(),
+            feeds::atom(site, digests, config).into_bytes(),
+        ),
+        Output::bytes(
+            "rss.xml".into(),
+            feeds::rss(site, digests, config).into_bytes(),
+        ),
+        Output::bytes(
+            "sitemap.xml".into(),
+            feeds::sitemap(site, listing_urls, config).into_bytes(),
+        ),
+        Output::bytes("robots.txt".into(), feeds::robots(config).into_bytes()),
+        Output::bytes(
+            HIGHLIGHT_CSS.trim_start_matches('/').into(),
+            ctx.highlighter.css().into_bytes(),
+        ),
+        Output::bytes(".nojekyll".into(), Vec::new()),
+    ];
+    if config.search {
+        let index = feeds::search_index(site, digests, config);
+        outputs.push(Output::bytes(
+            "search-index.json".into(),
+            index.into_bytes(),
+        ));
+    }
+    if let Some(cname) = &config.cname {
+        outputs.push(Output::bytes(
+            "CNAME".into(),
+            format!("{cname}\n").into_bytes(),
+        ));
+    }
+    for (path, file) in theme::static_files(ctx.static_dir) {
+        let body = match file {
+            StaticFile::Embedded(bytes) => Body::Embedded(bytes),
+            StaticFile::Site(path) => Body::Copy(path),
+        };
+        outputs.push(Output { path, body });
+    }
+    for asset in &site.assets {
+        outputs.push(Output {
+            path: asset.output.clone(),
+            body: Body::Copy(asset.source.clone()),
+        });
+    }
+    outputs
+}

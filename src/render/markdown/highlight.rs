@@ -1,9 +1,9 @@
 //! Fenced code blocks through syntect, as CSS classes, with a stylesheet for light and dark.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Highlighting settings from `config.yaml` (`highlight:`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HighlightOptions {
     /// syntect theme for light mode.

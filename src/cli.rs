@@ -1,0 +1,52 @@
+//! The command line, declared with clap's derive API; doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// yan (砚): a fast static-site generator for Chinese tech-tutorial blogs.
+#[derive(Debug, Parser)]
+#[command(name = "yan", version, about)]
+pub struct Cli {
+    /// The site folder (holds config.yaml, content/, templates/, static/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// The config file [default: <root>/config.yaml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/.
+    Build(BuildArgs),
+}
+
+/// Options shared by the commands that build the site.
+#[derive(Debug, Clone, Args)]
+pub struct SiteArgs {
+    /// Include posts marked `draft: true` or `published: false`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Use this base URL instead of config.yaml's `url` (e.g. https://user.github.io/repo).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// `yan build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Shared site options.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The output folder [default: <root>/public].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Print the time of each phase (config, load, templates, model, render, write).
+    #[arg(long)]
+    pub timings: bool,
+}

@@ -1,0 +1,180 @@
+//! Load: walk `content/`, read every Markdown file and parse its front matter.
+//!
+//! This is one of the two stages that touch the disk (the other is `write`). Everything that
+//! reads a file here names that file in its error.
+
+mod front_matter;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+
+pub use front_matter::{Categories, FrontMatter, parse_date, split_front_matter};
+
+/// A Markdown file with its front matter parsed, ready for the model.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path relative to `content/`, with `/` separators, e.g. `posts/rust/intro.md`.
+    pub path: PathBuf,
+    /// The parsed front matter.
+    pub front: FrontMatter,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// 1-based line of the file on which `body` starts.
+    pub body_line: usize,
+    /// `true` under `content/posts/`: dated, listed, fed; otherwise a standalone page.
+    pub is_post: bool,
+}
+
+/// A non-Markdown file under `content/`, copied to the same relative path in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Path relative to `content/`.
+    pub path: PathBuf,
+    /// Absolute (or root-joined) path to read it from.
+    pub source: PathBuf,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Every Markdown file, parsed, in path order.
+    pub documents: Vec<Document>,
+    /// Every other file.
+    pub assets: Vec<Asset>,
+    /// Problems that do not stop the build (a post without a date).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The folder under `content/` whose Markdown files are posts.
+pub const POSTS_DIR: &str = "posts";
+
+/// Walks `content_dir` and parses every Markdown file in parallel; returns every broken file's
+/// diagnostic at once on failure. `display_root` is what paths in messages are relative to.
+pub fn load_content(
+    content_dir: &Path,
+    display_root: &Path,
+    config: &Config,
+) -> Result<Content, Vec<Diagnostic>> {
+    let (markdown, assets) = walk(content_dir, display_root)?;
+    let results: Vec<_> = markdown
+        .par_iter()
+        .map(|path| load_document(content_dir, display_root, path, config))
+        .collect();
+    let mut content = Content {
+        assets,
+        ..Default::default()
+    };
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok((document, warning)) => {
+                content.documents.push(document);
+                content.warnings.extend(warning);
+            }
+            Err(mut diagnostics) => errors.append(&mut diagnostics),
+        }
+    }
+    if errors.is_empty() {
+        Ok(content)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Lists Markdown files and assets under `content_dir` (relative paths, sorted), skipping
+/// hidden files and folders.
+fn walk(
+    content_dir: &Path,
+    display_root: &Path,
+) -> Result<(Vec<PathBuf>, Vec<Asset>), Vec<Diagnostic>> {
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        return Ok((markdown, assets));
+    }
+    let walker = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(content_dir);
+            vec![Diagnostic::new(display(display_root, path), e.to_string())]
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry
+            .path()
+            .strip_prefix(content_dir)
+            .expect("walkdir yields paths under its root")
+            .to_path_buf();
+        if relative
+            .extension()
+            .is_some_and(|e| e == "md" || e == "markdown")
+        {
+            markdown.push(relative);
+        } else {
+            assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                path: relative,
+            });
+        }
+    }
+    Ok((markdown, assets))
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// `path` as shown in messages: relative to the site root when it is under it.
+pub fn display(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn load_document(
+    content_dir: &Path,
+    display_root: &Path,
+    relative: &Path,
+    config: &Config,
+) -> Result<(Document, Option<Diagnostic>), Vec<Diagnostic>> {
+    let full = content_dir.join(relative);
+    let shown = display(display_root, &full);
+    let bytes = std::fs::read(&full).map_err(|e| vec![Diagnostic::new(&shown, e.to_string())])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col_of_offset(e.as_bytes(), e.utf8_error().valid_up_to());
+        vec![Diagnostic::new(&shown, "file is not valid UTF-8; save it as UTF-8").at(line, column)]
+    })?;
+    let modified = std::fs::metadata(&full).and_then(|m| m.modified()).ok();
+    let is_post = relative.starts_with(POSTS_DIR);
+    let parsed = front_matter::parse(&text, &shown, relative, modified, is_post, config)?;
+    let document = Document {
+        path: relative.to_path_buf(),
+        front: parsed.front,
+        body: text[parsed.body_offset..].to_string(),
+        body_line: parsed.body_line,
+        is_post,
+    };
+    Ok((document, parsed.warning))
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, offset - line_start + 1)
+}
+
+/// Reads a file, naming it in the error.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}

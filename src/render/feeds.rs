@@ -1,0 +1,211 @@
+//! Atom and RSS feeds, the sitemap, robots.txt and the search index: generated in code, not by
+//! user templates, so they are always well-formed.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::config::{Config, FeedContent};
+use crate::model::Site;
+use crate::render::views::{Digest, format_date, rfc3339};
+
+/// Escapes text for XML element content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters other than tab and newlines are not allowed in XML 1.0.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An absolute URL as it goes into XML; `rooted` is already percent-encoded.
+fn absolute(config: &Config, rooted: &str) -> String {
+    xml_escape(&config.permalink(rooted))
+}
+
+/// The posts a feed carries: the newest `feed.limit`.
+pub fn feed_posts(site: &Site, config: &Config) -> std::ops::Range<usize> {
+    0..site.posts.len().min(config.feed.limit)
+}
+
+fn entry_body<'a>(digest: &'a Digest, config: &Config) -> &'a str {
+    match (config.feed.content, &digest.feed_html) {
+        (FeedContent::Full, Some(html)) => html,
+        _ => &digest.summary,
+    }
+}
+
+/// `atom.xml`.
+pub fn atom(site: &Site, digests: &[Digest], config: &Config) -> String {
+    let mut xml = String::with_capacity(64 * 1024);
+    let updated = site
+        .posts
+        .iter()
+        .filter_map(|p| p.doc.front.updated.as_ref().or(p.date.as_ref()))
+        .max_by_key(|d| d.timestamp())
+        .map(rfc3339)
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string());
+    let home = absolute(config, &config.root);
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{title}</title>\n<subtitle>{subtitle}</subtitle>\n<link href=\"{feed}\" rel=\"self\"/>\n<link href=\"{home}\"/>\n<id>{home}</id>\n<updated>{updated}</updated>\n<author><name>{author}</name></author>\n<generator uri=\"https://github.com/\">yan</generator>\n",
+        lang = xml_escape(&config.language),
+        title = xml_escape(&config.title),
+        subtitle = xml_escape(&config.subtitle),
+        feed = absolute(config, &config.rooted("/atom.xml")),
+        author = xml_escape(&config.author),
+    );
+    for id in feed_posts(site, config) {
+        let post = &site.posts[id];
+        let url = absolute(config, &post.url);
+        let published = post.date.as_ref().map(rfc3339).unwrap_or_default();
+        let updated = post
+            .doc
+            .front
+            .updated
+            .as_ref()
+            .map_or(published.clone(), rfc3339);
+        let _ = write!(
+            xml,
+            "<entry>\n<title>{title}</title>\n<link href=\"{url}\"/>\n<id>{url}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
+            title = xml_escape(&post.doc.front.title),
+        );
+        for &tag in &post.tags {
+            let _ = writeln!(
+                xml,
+                "<category term=\"{}\"/>",
+                xml_escape(&site.tags[tag].name)
+            );
+        }
+        if let Some(description) = &post.doc.front.description {
+            let _ = writeln!(xml, "<summary>{}</summary>", xml_escape(description));
+        }
+        let _ = write!(
+            xml,
+            "<content type=\"html\">{}</content>\n</entry>\n",
+            xml_escape(entry_body(&digests[id], config))
+        );
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// `rss.xml` (RSS 2.0).
+pub fn rss(site: &Site, digests: &[Digest], config: &Config) -> String {
+    let mut xml = String::with_capacity(64 * 1024);
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{title}</title>\n<link>{home}</link>\n<description>{description}</description>\n<language>{lang}</language>\n<atom:link href=\"{feed}\" rel=\"self\" type=\"application/rss+xml\"/>\n<generator>yan</generator>\n",
+        title = xml_escape(&config.title),
+        home = absolute(config, &config.root),
+        description = xml_escape(&config.description),
+        lang = xml_escape(&config.language),
+        feed = absolute(config, &config.rooted("/rss.xml")),
+    );
+    for id in feed_posts(site, config) {
+        let post = &site.posts[id];
+        let url = absolute(config, &post.url);
+        let date = post
+            .date
+            .as_ref()
+            .map(|d| d.strftime("%a, %d %b %Y %H:%M:%S %z").to_string())
+            .unwrap_or_default();
+        let _ = write!(
+            xml,
+            "<item>\n<title>{title}</title>\n<link>{url}</link>\n<guid isPermaLink=\"true\">{url}</guid>\n<pubDate>{date}</pubDate>\n",
+            title = xml_escape(&post.doc.front.title),
+        );
+        for &tag in &post.tags {
+            let _ = writeln!(
+                xml,
+                "<category>{}</category>",
+                xml_escape(&site.tags[tag].name)
+            );
+        }
+        let _ = write!(
+            xml,
+            "<description>{}</description>\n</item>\n",
+            xml_escape(entry_body(&digests[id], config))
+        );
+    }
+    xml.push_str("</channel>\n</rss>\n");
+    xml
+}
+
+/// `sitemap.xml`: every post, page and listing page URL (`urls` are rooted paths).
+pub fn sitemap(site: &Site, listing_urls: &[String], config: &Config) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for entry in site.posts.iter().chain(&site.pages) {
+        let _ = write!(xml, "<url><loc>{}</loc>", absolute(config, &entry.url));
+        if let Some(date) = entry.doc.front.updated.as_ref().or(entry.date.as_ref()) {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", rfc3339(date));
+        }
+        xml.push_str("</url>\n");
+    }
+    for url in listing_urls {
+        let _ = writeln!(xml, "<url><loc>{}</loc></url>", absolute(config, url));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `robots.txt`: allow everything, point at the sitemap.
+pub fn robots(config: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        config.permalink(&config.rooted("/sitemap.xml"))
+    )
+}
+
+/// One post in `search-index.json`.
+#[derive(Serialize)]
+struct SearchEntry<'a> {
+    title: &'a str,
+    url: &'a str,
+    date: String,
+    tags: Vec<&'a str>,
+    categories: Vec<&'a str>,
+    text: &'a str,
+}
+
+/// `search-index.json`: title, URL, date, tags, categories and the opening text of each post.
+pub fn search_index(site: &Site, digests: &[Digest], config: &Config) -> String {
+    let entries: Vec<SearchEntry<'_>> = site
+        .posts
+        .iter()
+        .zip(digests)
+        .map(|(post, digest)| SearchEntry {
+            title: &post.doc.front.title,
+            url: &post.url,
+            date: post
+                .date
+                .as_ref()
+                .map(|d| format_date(d, config))
+                .unwrap_or_default(),
+            tags: post
+                .tags
+                .iter()
+                .map(|&t| site.tags[t].name.as_str())
+                .collect(),
+            categories: post
+                .categories
+                .iter()
+                .flatten()
+                .map(|&c| site.categories[c].name.as_str())
+                .collect(),
+            text: &digest.search_text,
+        })
+        .collect();
+    serde_json::to_string(&entries).expect("search entries serialize")
+}

@@ -1,0 +1,334 @@
+//! The HTML pages: one job per output page, each a pure function of the model and the digests.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::views::*;
+use super::{Output, RenderContext};
+use crate::error::Diagnostic;
+use crate::model::{Pager, Site, output_file, pager_path, paginate};
+
+/// A generated (non-post) HTML page.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// A page of the index.
+    Index(Pager),
+    /// `/tags/`.
+    Tags,
+    /// A page of one tag.
+    Tag(usize, Pager),
+    /// `/categories/`.
+    Categories,
+    /// A page of one category.
+    Category(usize, Pager),
+    /// `/archives/`, a year, or a month (indices into `Site::archives`).
+    Archive(Option<(usize, Option<usize>)>),
+    /// `/search/`.
+    Search,
+    /// `/404.html`.
+    NotFound,
+}
+
+/// Every generated page of the site.
+pub fn jobs(site: &Site, config: &crate::config::Config) -> Vec<Job> {
+    let per_page = config.per_page;
+    let mut jobs: Vec<Job> = paginate("/", site.posts.len(), per_page)
+        .into_iter()
+        .map(Job::Index)
+        .collect();
+    jobs.push(Job::Tags);
+    for (id, tag) in site.tags.iter().enumerate() {
+        jobs.extend(
+            paginate(&tag.path, tag.posts.len(), per_page)
+                .into_iter()
+                .map(|p| Job::Tag(id, p)),
+        );
+    }
+    jobs.push(Job::Categories);
+    for (id, c) in site.categories.iter().enumerate() {
+        jobs.extend(
+            paginate(&c.path, c.posts.len(), per_page)
+                .into_iter()
+                .map(|p| Job::Category(id, p)),
+        );
+    }
+    jobs.push(Job::Archive(None));
+    for (y, year) in site.archives.iter().enumerate() {
+        jobs.push(Job::Archive(Some((y, None))));
+        jobs.extend((0..year.months.len()).map(|m| Job::Archive(Some((y, Some(m))))));
+    }
+    if config.search {
+        jobs.push(Job::Search);
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+/// The URL path (without root) a job writes.
+pub fn job_path(site: &Site, job: &Job) -> String {
+    match job {
+        Job::Index(p) | Job::Tag(_, p) | Job::Category(_, p) => p.path.clone(),
+        Job::Tags => "/tags/".into(),
+        Job::Categories => "/categories/".into(),
+        Job::Archive(None) => "/archives/".into(),
+        Job::Archive(Some((y, None))) => format!("/archives/{}/", site.archives[*y].year),
+        Job::Archive(Some((y, Some(m)))) => {
+            let year = &site.archives[*y];
+            format!("/archives/{}/{:02}/", year.year, year.months[*m].month)
+        }
+        Job::Search => "/search/".into(),
+        Job::NotFound => "/404.html".into(),
+    }
+}
+
+/// Renders one generated page.
+pub fn render_job(
+    ctx: &RenderContext<'_>,
+    digests: &[Digest],
+    job: &Job,
+) -> Result<Output, Diagnostic> {
+    let site = ctx.site;
+    let config = ctx.config;
+    let path = job_path(site, job);
+    let mut context = ctx.base.clone();
+    let (template, kind, title) = match job {
+        Job::Index(pager) => {
+            let ids = &site.index_order[pager.range.clone()];
+            context.insert("paginator", &paginator(ctx, digests, ids, pager, "/"));
+            let title = if pager.number > 1 {
+                format!("第 {} 页", pager.number)
+            } else {
+                String::new()
+            };
+            ("index.html", "index", title)
+        }
+        Job::Tags => ("tags.html", "tags", "标签".to_string()),
+        Job::Tag(id, pager) => {
+            let tag = &site.tags[*id];
+            let ids = &tag.posts[pager.range.clone()];
+            context.insert("paginator", &paginator(ctx, digests, ids, pager, &tag.path));
+            context.insert("term", &term_page(site, *id, false));
+            ("tag.html", "tag", format!("标签：{}", tag.name))
+        }
+        Job::Categories => ("categories.html", "categories", "分类".to_string()),
+        Job::Category(id, pager) => {
+            let category = &site.categories[*id];
+            let ids = &category.posts[pager.range.clone()];
+            context.insert(
+                "paginator",
+                &paginator(ctx, digests, ids, pager, &category.path),
+            );
+            context.insert("term", &term_page(site, *id, true));
+            (
+                "category.html",
+                "category",
+                format!("分类：{}", category.name),
+            )
+        }
+        Job::Archive(scope) => {
+            let archive = archive_view(ctx, *scope);
+            let title = archive.title.clone();
+            context.insert("archive", &archive);
+            ("archive.html", "archive", title)
+        }
+        Job::Search => ("search.html", "search", "搜索".to_string()),
+        Job::NotFound => ("404.html", "404", "页面不存在".to_string()),
+    };
+    let url = config.rooted(&path);
+    context.insert(
+        "page",
+        &ListPage {
+            kind,
+            title,
+            permalink: config.permalink(&url),
+            url,
+            description: config.description.clone(),
+        },
+    );
+    let html = ctx
+        .theme
+        .render(template, &context, None, ctx.display_root)?;
+    Ok(Output::bytes(output_file(&path), html.into_bytes()))
+}
+
+fn paginator<'a>(
+    ctx: &RenderContext<'a>,
+    digests: &'a [Digest],
+    ids: &[usize],
+    pager: &Pager,
+    base: &str,
+) -> PaginatorView<'a> {
+    let config = ctx.config;
+    let url_of = |n: usize| config.rooted(&pager_path(base, n));
+    PaginatorView {
+        items: ids
+            .iter()
+            .map(|&id| PostSummary::new(ctx.site, digests, id, config))
+            .collect(),
+        current: pager.number,
+        total_pages: pager.total_pages,
+        total_items: pager_total(ctx.site, base),
+        prev_url: (pager.number > 1).then(|| url_of(pager.number - 1)),
+        next_url: (pager.number < pager.total_pages).then(|| url_of(pager.number + 1)),
+        pages: (1..=pager.total_pages)
+            .map(|n| PageLink {
+                number: n,
+                url: url_of(n),
+            })
+            .collect(),
+        base_url: url_of(1),
+    }
+}
+
+/// Number of posts in the list paginated under `base`.
+fn pager_total(site: &Site, base: &str) -> usize {
+    if base == "/" {
+        return site.posts.len();
+    }
+    site.tags
+        .iter()
+        .chain(&site.categories)
+        .find(|t| t.path == base)
+        .map_or(0, |t| t.posts.len())
+}
+
+fn term_page(site: &Site, id: usize, is_category: bool) -> TermPage<'_> {
+    let terms = if is_category {
+        &site.categories
+    } else {
+        &site.tags
+    };
+    let term = &terms[id];
+    let mut path = Vec::new();
+    if is_category {
+        let mut current = Some(id);
+        while let Some(c) = current {
+            path.push(TermRef::new(&site.categories[c]));
+            current = site.categories[c].parent;
+        }
+        path.reverse();
+    }
+    TermPage {
+        name: &term.name,
+        slug: &term.slug,
+        url: &term.url,
+        count: term.posts.len(),
+        path,
+        children: term
+            .children
+            .iter()
+            .map(|&c| CategoryNode::new(site, c))
+            .collect(),
+    }
+}
+
+fn archive_view<'a>(
+    ctx: &RenderContext<'a>,
+    scope: Option<(usize, Option<usize>)>,
+) -> ArchiveView<'a> {
+    let site = ctx.site;
+    let month_view = |m: &'a crate::model::MonthArchive| ArchiveMonth {
+        month: m.month,
+        url: &m.url,
+        count: m.posts.len(),
+        posts: m
+            .posts
+            .iter()
+            .map(|&id| PostRef::new(&site.posts[id], ctx.config))
+            .collect(),
+    };
+    let year_view = |y: usize, month: Option<usize>| {
+        let year = &site.archives[y];
+        let months: Vec<ArchiveMonth<'a>> = match month {
+            Some(m) => vec![month_view(&year.months[m])],
+            None => year.months.iter().map(month_view).collect(),
+        };
+        ArchiveYear {
+            year: year.year,
+            url: &year.url,
+            count: months.iter().map(|m| m.count).sum(),
+            months,
+        }
+    };
+    match scope {
+        None => ArchiveView {
+            title: "归档".to_string(),
+            years: (0..site.archives.len())
+                .map(|y| year_view(y, None))
+                .collect(),
+        },
+        Some((y, None)) => ArchiveView {
+            title: format!("{} 年", site.archives[y].year),
+            years: vec![year_view(y, None)],
+        },
+        Some((y, Some(m))) => ArchiveView {
+            title: format!(
+                "{} 年 {} 月",
+                site.archives[y].year, site.archives[y].months[m].month
+            ),
+            years: vec![year_view(y, Some(m))],
+        },
+    }
+}
+
+/// `page` for a post or standalone page.
+pub fn entry_page<'a>(
+    ctx: &RenderContext<'a>,
+    entry: &'a crate::model::Entry,
+    is_post: bool,
+    rendered: &'a crate::render::markdown::RenderedMarkdown,
+    reading_minutes: usize,
+) -> EntryPage<'a> {
+    let config = ctx.config;
+    let site = ctx.site;
+    let front = &entry.doc.front;
+    let neighbour = |id: Option<usize>| id.map(|i| PostRef::new(&site.posts[i], config));
+    EntryPage {
+        kind: if is_post { "post" } else { "page" },
+        title: &front.title,
+        url: &entry.url,
+        permalink: config.permalink(&entry.url),
+        description: front.description.as_deref().unwrap_or(""),
+        date: entry.date.as_ref().map(rfc3339).unwrap_or_default(),
+        date_display: entry
+            .date
+            .as_ref()
+            .map(|d| format_date(d, config))
+            .unwrap_or_default(),
+        updated: front.updated.as_ref().map(rfc3339).unwrap_or_default(),
+        updated_display: front
+            .updated
+            .as_ref()
+            .map(|d| format_date(d, config))
+            .unwrap_or_default(),
+        tags: tag_refs(site, entry),
+        categories: category_refs(site, entry),
+        content: &rendered.html,
+        toc: &rendered.toc,
+        toc_enabled: front.toc,
+        word_count: rendered.word_count,
+        reading_minutes,
+        cover: front.cover.as_deref().unwrap_or(""),
+        extra: &front.extra,
+        prev: if is_post { neighbour(entry.prev) } else { None },
+        next: if is_post { neighbour(entry.next) } else { None },
+        pinned: front.top > 0,
+    }
+}
+
+/// Renders a post or page template for `entry`.
+pub fn render_entry_page(
+    ctx: &RenderContext<'_>,
+    page: &impl Serialize,
+    template: &str,
+    output: &str,
+    source: &Path,
+) -> Result<Output, Diagnostic> {
+    let mut context = ctx.base.clone();
+    context.insert("page", page);
+    let html = ctx
+        .theme
+        .render(template, &context, Some(source), ctx.display_root)?;
+    Ok(Output::bytes(output.to_string(), html.into_bytes()))
+}
