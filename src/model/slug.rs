@@ -6,7 +6,8 @@
 
 /// A single URL segment from a name (DESIGN §5): Chinese and other letters kept, ASCII
 /// lower-cased, whitespace and `/ \ ? # % " < > | :` turned into `-`, runs of `-` collapsed.
-/// A name of only dots or separators yields `-`... never `.` or `..`.
+/// Leading dots are dropped (no hidden files, never `.` or `..`); a name with nothing left
+/// yields `-`.
 pub fn slugify(name: &str) -> String {
     let mut slug = String::with_capacity(name.len());
     for c in name.trim().chars() {
@@ -22,7 +23,7 @@ pub fn slugify(name: &str) -> String {
             slug.push(mapped);
         }
     }
-    let slug = slug.trim_matches('-').trim_start_matches('.');
+    let slug = slug.trim_start_matches(['-', '.']).trim_end_matches('-');
     if slug.is_empty() {
         "-".to_string()
     } else {
