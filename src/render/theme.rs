@@ -62,6 +62,7 @@ impl Theme {
             .collect();
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.set_escape_fn(escape_html);
         tera.register_function(
             "url",
             UrlFunction {
@@ -172,16 +173,34 @@ impl tera::Function for UrlFunction {
         if path.contains("://") || path.starts_with("//") {
             return Ok(tera::Value::String(path.to_string()));
         }
-        Ok(tera::Value::String(format!(
-            "{}{}",
-            self.root,
-            path.trim_start_matches('/')
+        let rooted = format!("{}{}", self.root, path.trim_start_matches('/'));
+        Ok(tera::Value::String(escape_html(
+            &crate::config::encode_path(&rooted),
         )))
     }
 
+    /// The result is percent-encoded and HTML-escaped above; escaping it again would double
+    /// the `&amp;`s of a query string.
     fn is_safe(&self) -> bool {
-        false
+        true
     }
+}
+
+/// Tera's autoescape: the five characters that matter in text and quoted attributes. (Tera's
+/// own also escapes `/`, which turns every URL into `&#x2F;posts&#x2F;…` for no safety gain.)
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The name a template file registers under: its path below `templates/`, `/`-separated.
