@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::load::{Asset, Content, Document};
 
-pub use slug::{output_file, safe_path, slugify};
+pub use slug::{output_file, safe_file_path, safe_path, slugify};
 
 /// Index of a post in [`Site::posts`] (or a page in [`Site::pages`]).
 pub type EntryId = usize;
@@ -183,12 +183,8 @@ fn publish_asset(asset: Asset) -> PublishedAsset {
 
 /// A path under `content/` as an output path: `/`-separated, each segment made safe.
 fn content_path_to_output(path: &Path) -> String {
-    let joined = path
-        .iter()
-        .map(|s| s.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    safe_path(&joined).trim_start_matches('/').to_string()
+    let segments: Vec<_> = path.iter().map(|s| s.to_string_lossy()).collect();
+    safe_file_path(segments.iter().map(|s| s.as_ref()))
 }
 
 fn file_stem(path: &Path) -> String {

@@ -61,6 +61,17 @@ pub fn safe_path(path: &str) -> String {
     }
 }
 
+/// A file's path relative to the output folder from its path under `content/` (`posts/images/a.png`):
+/// each segment made safe, `.`/`..`/empty segments dropped, no leading or trailing `/`.
+pub fn safe_file_path<'a>(segments: impl Iterator<Item = &'a str>) -> String {
+    segments
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .map(safe_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// A segment the author wrote on purpose (a permalink): keeps its case, makes it safe.
 fn safe_segment(segment: &str) -> String {
     let cleaned: String = segment
@@ -143,5 +154,7 @@ mod tests {
         assert_eq!(output_file("/a/b/"), "a/b/index.html");
         assert_eq!(output_file("/a/b.html"), "a/b.html");
         assert_eq!(output_file("/"), "index.html");
+        let file = safe_file_path(["posts", "..", "images", "图 1.png"].into_iter());
+        assert_eq!(file, "posts/images/图-1.png");
     }
 }

@@ -1,9 +1,9 @@
 //! Write: the output sinks. Only this module (and `load`) touches the disk.
 //!
-//! [`DiskSink`] builds the site into a staging folder beside the output folder and swaps it in
-//! only when the whole build succeeded, so a failed build leaves the previous `public/` exactly
-//! as it was. A file whose bytes did not change is hard-linked from the previous output instead
-//! of rewritten, so a build that changes nothing leaves every file's time as it was.
+//! [`DiskSink`] writes a build's new and changed files into a staging folder beside the output
+//! folder and moves them in only when the whole build succeeded, so a failed build leaves the
+//! previous `public/` exactly as it was. Files whose bytes did not change are never written, so
+//! a build that changes nothing touches nothing and file times stay stable for rsync and Pages.
 //! [`MemorySink`] keeps the site in memory for `serve` and `check`.
 
 use std::collections::HashMap;
@@ -87,105 +87,139 @@ pub fn contained(base: &Path, relative: &str) -> Option<PathBuf> {
     (path != base).then_some(path)
 }
 
-/// Writes a build into a staging folder, then swaps it into place.
+/// Collects a build's changed files in a staging folder and moves them into the output folder
+/// only when the whole build succeeded.
+///
+/// Files whose bytes are already in the output are not written at all: on a slow disk, writing
+/// and deleting thousands of unchanged files is what a rebuild would otherwise spend its time on.
 pub struct DiskSink {
     output: PathBuf,
     staging: PathBuf,
-    written: Mutex<usize>,
+    /// Every output path of this build (to remove stale files) and whether it changed.
+    produced: Mutex<HashMap<String, bool>>,
 }
 
 impl DiskSink {
     /// Prepares a fresh staging folder beside `output` (which must have passed
     /// [`check_output_folder`]).
     pub fn create(output: &Path) -> Result<DiskSink> {
-        let name = output
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let staging = parent.join(format!(".{name}.yan-staging"));
+        let staging = sibling(output, "yan-staging");
         remove_ours(&staging)?;
         fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         fs::write(staging.join(MARKER), b"").map_err(|e| Error::io(&staging, e))?;
         Ok(DiskSink {
             output: output.to_path_buf(),
             staging,
-            written: Mutex::new(0),
+            produced: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Places one file in the staging folder.
+    /// Stages one file, unless the output already holds exactly these bytes.
     pub fn put(&self, output: Output) -> Result<(), Diagnostic> {
-        let target = contained(&self.staging, &output.path).ok_or_else(|| {
-            Diagnostic::new(&output.path, "refusing to write outside the output folder")
-        })?;
-        let previous = contained(&self.output, &output.path);
-        let io = |e: std::io::Error| Diagnostic::new(&target, e.to_string());
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(io)?;
-        }
-        let changed = match &output.body {
-            Body::Bytes(bytes) => place(&target, previous.as_deref(), bytes),
-            Body::Embedded(bytes) => place(&target, previous.as_deref(), bytes),
+        let refuse =
+            || Diagnostic::new(&output.path, "refusing to write outside the output folder");
+        let target = contained(&self.staging, &output.path).ok_or_else(refuse)?;
+        let current = contained(&self.output, &output.path).ok_or_else(refuse)?;
+        let copied;
+        let bytes: &[u8] = match &output.body {
+            Body::Bytes(bytes) => bytes,
+            Body::Embedded(bytes) => bytes,
             Body::Copy(source) => {
-                let bytes = fs::read(source).map_err(|e| Diagnostic::new(source, e.to_string()))?;
-                place(&target, previous.as_deref(), &bytes)
+                copied = fs::read(source).map_err(|e| Diagnostic::new(source, e.to_string()))?;
+                &copied
             }
-        }
-        .map_err(io)?;
+        };
+        let changed = !holds(&current, bytes);
         if changed {
-            *self.written.lock().expect("counter lock") += 1;
+            let io = |e: std::io::Error| Diagnostic::new(&target, e.to_string());
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(io)?;
+            }
+            fs::write(&target, bytes).map_err(io)?;
         }
+        self.produced
+            .lock()
+            .expect("sink lock")
+            .insert(output.path, changed);
         Ok(())
     }
 
     /// Number of files whose bytes changed (or are new) in this build.
     pub fn changed_files(&self) -> usize {
-        *self.written.lock().expect("counter lock")
+        let produced = self.produced.lock().expect("sink lock");
+        produced.values().filter(|&&changed| changed).count()
     }
 
-    /// Swaps the staging folder into place and removes the previous output.
+    /// Moves the staged files into the output folder and removes files the build no longer
+    /// produces. A first build simply renames the staging folder into place.
     pub fn commit(self) -> Result<()> {
-        let parent = self.staging.parent().expect("staging has a parent");
-        let name = self
-            .output
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let old = parent.join(format!(".{name}.yan-old"));
-        remove_ours(&old)?;
-        let had_output = self.output.exists();
-        if had_output {
-            fs::rename(&self.output, &old).map_err(|e| Error::io(&self.output, e))?;
+        if !self.output.exists() {
+            return fs::rename(&self.staging, &self.output).map_err(|e| Error::io(&self.output, e));
         }
-        if let Err(e) = fs::rename(&self.staging, &self.output) {
-            if had_output {
-                let _ = fs::rename(&old, &self.output);
+        let produced = self.produced.into_inner().expect("sink lock");
+        for (path, _) in produced.iter().filter(|(_, changed)| **changed) {
+            let from = self.staging.join(path);
+            let to = self.output.join(path);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
-            return Err(Error::io(&self.output, e));
+            if to.is_dir() {
+                fs::remove_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+            }
+            fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
         }
-        remove_ours(&old)
+        remove_stale(&self.output, &produced)?;
+        fs::write(self.output.join(MARKER), b"").map_err(|e| Error::io(&self.output, e))?;
+        remove_ours(&self.staging)
     }
 
-    /// Throws the staging folder away; the previous output stays as it was.
+    /// Throws the staging folder away; the output stays as it was.
     pub fn abandon(self) -> Result<()> {
         remove_ours(&self.staging)
     }
 }
 
-/// Writes `bytes` to `target`, or hard-links the previous output's file when it already holds
-/// exactly these bytes. Returns whether the bytes changed.
-fn place(target: &Path, previous: Option<&Path>, bytes: &[u8]) -> std::io::Result<bool> {
-    if let Some(previous) = previous
-        && fs::metadata(previous).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && fs::read(previous).is_ok_and(|old| old == bytes)
-        && fs::hard_link(previous, target).is_ok()
+/// `.<name>.<suffix>` beside `dir`.
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.{suffix}"))
+}
+
+/// Whether the file at `path` holds exactly `bytes` (a size check first, so most changed
+/// files are never read).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Removes every file under `output` that this build did not produce (except the marker),
+/// then the folders left empty.
+fn remove_stale(output: &Path, produced: &HashMap<String, bool>) -> Result<()> {
+    let mut stale_dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .contents_first(true)
     {
-        return Ok(false);
+        let entry = entry.map_err(|e| Error::io(output, e.into()))?;
+        let relative = entry.path().strip_prefix(output).expect("under output");
+        let key = relative.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            stale_dirs.push(entry.path().to_path_buf());
+        } else if key != MARKER && !produced.contains_key(&key) {
+            fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        }
     }
-    fs::write(target, bytes)?;
-    Ok(true)
+    for dir in stale_dirs {
+        // Only empty folders go; a failure means it still has files, which is what we want.
+        let _ = fs::remove_dir(&dir);
+    }
+    Ok(())
 }
 
 /// Removes a folder only if yan made it (it has the marker); a missing folder is fine.
