@@ -4,6 +4,7 @@
 //! function as an [`Output`], as soon as it is ready, so a 10,000-post site never holds all of
 //! its pages in memory at once.
 
+pub mod code_cache;
 pub mod feeds;
 pub mod markdown;
 pub mod pages;
