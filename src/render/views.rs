@@ -339,6 +339,8 @@ pub struct SiteView<'a> {
     pub categories: Vec<CategoryNode<'a>>,
     /// The five newest posts.
     pub recent_posts: Vec<PostRef<'a>>,
+    /// Standalone pages (about, …) in path order, for navigation.
+    pub pages: Vec<PostRef<'a>>,
     /// Number of posts.
     pub post_count: usize,
     /// Years with their counts.
@@ -381,6 +383,7 @@ impl<'a> SiteView<'a> {
                 .take(5)
                 .map(|p| PostRef::new(p, config))
                 .collect(),
+            pages: site.pages.iter().map(|p| PostRef::new(p, config)).collect(),
             post_count: site.posts.len(),
             years: site
                 .archives
