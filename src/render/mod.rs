@@ -159,10 +159,13 @@ pub fn render_site(
         .collect();
     let results: Vec<Result<(Digest, PageFacts), Diagnostic>> = entries
         .par_iter()
-        .map(|&(is_post, id)| {
-            let keep_html = is_post && feed.contains(&id);
-            render_entry(ctx, &options, is_post, id, keep_html, emit)
-        })
+        .map_init(
+            || ctx.base.clone(),
+            |context, &(is_post, id)| {
+                let keep_html = is_post && feed.contains(&id);
+                render_entry(ctx, context, &options, is_post, id, keep_html, emit)
+            },
+        )
         .collect();
     let mut errors = Vec::new();
     let mut digests = Vec::with_capacity(site.posts.len());
@@ -185,7 +188,11 @@ pub fn render_site(
     let jobs = pages::jobs(site, ctx.config);
     let job_errors: Vec<Diagnostic> = jobs
         .par_iter()
-        .filter_map(|job| pages::render_job(ctx, &digests, job).and_then(emit).err())
+        .map_init(
+            || ctx.base.clone(),
+            |context, job| pages::render_job(ctx, context, &digests, job).and_then(emit),
+        )
+        .filter_map(Result::err)
         .collect();
     if !job_errors.is_empty() {
         return Err(dedup_template_errors(job_errors));
@@ -224,6 +231,7 @@ fn url_map(site: &Site, config: &Config) -> HashMap<PathBuf, String> {
 
 fn render_entry(
     ctx: &RenderContext<'_>,
+    context: &mut tera::Context,
     options: &MarkdownOptions<'_>,
     is_post: bool,
     id: usize,
@@ -250,7 +258,14 @@ fn render_entry(
         .max(1);
     let page = pages::entry_page(ctx, entry, is_post, &rendered, reading_minutes);
     let template = if is_post { "post.html" } else { "page.html" };
-    let output = pages::render_entry_page(ctx, &page, template, &entry.output, &source_display)?;
+    let output = pages::render_entry_page(
+        ctx,
+        context,
+        &page,
+        template,
+        &entry.output,
+        &source_display,
+    )?;
     emit(output)?;
     Ok(digest_of(
         rendered,

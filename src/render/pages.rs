@@ -82,16 +82,28 @@ pub fn job_path(site: &Site, job: &Job) -> String {
     }
 }
 
-/// Renders one generated page.
+/// The per-page variables; removed before each page so one page's never leak into the next.
+const PAGE_KEYS: &[&str] = &["page", "paginator", "term", "archive"];
+
+/// Prepares a reused context for the next page: the shared variables stay, the page's go.
+/// (Cloning the shared variables for every page cost more than rendering the page.)
+fn reset(context: &mut tera::Context) {
+    for key in PAGE_KEYS {
+        context.remove(key);
+    }
+}
+
+/// Renders one generated page; `context` holds the shared variables and is reused.
 pub fn render_job(
     ctx: &RenderContext<'_>,
+    context: &mut tera::Context,
     digests: &[Digest],
     job: &Job,
 ) -> Result<Output, Diagnostic> {
     let site = ctx.site;
     let config = ctx.config;
     let path = job_path(site, job);
-    let mut context = ctx.base.clone();
+    reset(context);
     let (template, kind, title) = match job {
         Job::Index(pager) => {
             let ids = &site.index_order[pager.range.clone()];
@@ -317,18 +329,20 @@ pub fn entry_page<'a>(
     }
 }
 
-/// Renders a post or page template for `entry`.
+/// Renders a post or page template for `entry`; `context` holds the shared variables and is
+/// reused.
 pub fn render_entry_page(
     ctx: &RenderContext<'_>,
+    context: &mut tera::Context,
     page: &impl Serialize,
     template: &str,
     output: &str,
     source: &Path,
 ) -> Result<Output, Diagnostic> {
-    let mut context = ctx.base.clone();
+    reset(context);
     context.insert("page", page);
     let html = ctx
         .theme
-        .render(template, &context, Some(source), ctx.display_root)?;
+        .render(template, context, Some(source), ctx.display_root)?;
     Ok(Output::bytes(output.to_string(), html.into_bytes()))
 }
