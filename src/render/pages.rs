@@ -161,7 +161,7 @@ pub fn render_job(
     let html = ctx
         .theme
         .render(template, &context, None, ctx.display_root)?;
-    Ok(Output::bytes(output_file(&path), html.into_bytes()))
+    Ok(Output::bytes(output_file(&path), html))
 }
 
 fn paginator<'a>(
@@ -344,5 +344,5 @@ pub fn render_entry_page(
     let html = ctx
         .theme
         .render(template, context, Some(source), ctx.display_root)?;
-    Ok(Output::bytes(output.to_string(), html.into_bytes()))
+    Ok(Output::bytes(output.to_string(), html))
 }
