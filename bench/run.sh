@@ -174,6 +174,7 @@ corpus() {  # corpus LAYOUT N -> prints the site folder
         rm -rf "$dir"
         python3 "$BENCH_DIR/gen_corpus.py" --n "$n" --out "$dir" --seed "$SEED" --layout "$layout" >&2
         printf '%s\n' "$stamp" >"$dir/.generated"
+        sync
     fi
     if [[ $layout == hexo && ! -e $dir/node_modules ]]; then
         ln -s "$PEERS_DIR/hexo/node_modules" "$dir/node_modules"
@@ -203,7 +204,7 @@ measure() {
         local json="$WORK/$slug.json" cmd
         cmd=$(printf '%q ' "$@")
         local hf=(hyperfine --runs "$RUNS" --warmup 0 --style none --export-json "$json" --output=null)
-        [[ -n $prepare ]] && hf+=(--prepare "$prepare")
+        hf+=(--prepare "${prepare:+$prepare; }sync")
         if ! "${hf[@]}" "$cmd" >>"$out" 2>&1; then
             note "$tool @ $size failed (see $out)"; ROWS+=("$tool|$size|failed|"); STATUS=1; return 0
         fi
@@ -214,13 +215,15 @@ mem = r.get("memory_usage_byte")
 mem = sorted(mem)[len(mem) // 2] // 1024 if mem else "-"
 print("%.3f" % r["median"], mem)' "$json")
         if [[ $rss == - && -x /usr/bin/time ]]; then  # one extra run for the peak RSS
-            [[ -n $prepare ]] && bash -c "$prepare"
+            bash -c "${prepare:+$prepare; }sync"
             /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >>"$out" 2>&1 && rss=$(awk 'END {print $2}' "$WORK/t")
         fi
         [[ $rss == - ]] && rss=""
     else
         for ((i = 1; i <= RUNS; i++)); do
-            [[ -n $prepare ]] && bash -c "$prepare"
+            # untimed: the prepare step, then flush dirty pages (a just-deleted output
+            # folder or a freshly generated corpus) so writeback does not land in the timing
+            bash -c "${prepare:+$prepare; }sync"
             t0=$EPOCHREALTIME
             if ! /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >>"$out" 2>&1; then
                 note "$tool @ $size failed on run $i (see $out)"; ROWS+=("$tool|$size|failed|"); STATUS=1; return 0
