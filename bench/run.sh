@@ -7,6 +7,7 @@
 # See bench/README.md for what each row means. Progress goes to stderr, the
 # Markdown table to stdout (and to bench/.results/<timestamp>.md).
 set -euo pipefail
+export LC_ALL=C  # decimal points in $EPOCHREALTIME and awk
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
@@ -77,7 +78,12 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 LOG_DIR="$RESULTS_DIR/$STAMP"
 mkdir -p "$LOG_DIR" "$CORPUS_DIR"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/yan-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# "Cold" runs clear their output by renaming it into TRASH, which is emptied at exit:
+# deleting hundreds of MB (ext4 with online discard, on a VM disk) slows the I/O of the
+# next, timed, build by seconds even after `sync`. A rename costs nothing.
+TRASH="$CORPUS_DIR/.trash/$STAMP"
+mkdir -p "$TRASH"
+trap 'rm -rf "$WORK" "$TRASH"; rmdir "$CORPUS_DIR/.trash" 2>/dev/null || true' EXIT
 STATUS=0
 
 # ---------------------------------------------------------------------------
@@ -191,8 +197,17 @@ median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) exit 1; if (NR % 2) print
 ROWS=()       # "tool|size|wall|rss_kb"
 HUGO_WALL=()  # size -> Hugo cold median wall (indexed by position in SIZES)
 
+# clear_cmd PATH... -> a shell snippet that moves each existing PATH into TRASH
+clear_cmd() {
+    local p out=""
+    for p in "$@"; do
+        out+="if [ -e $(printf '%q' "$p") ]; then mv $(printf '%q' "$p") $(printf '%q' "$TRASH")/\$(date +%s%N); fi; "
+    done
+    printf '%strue' "$out"
+}
+
 # measure TOOL SIZE PREPARE -- CMD...
-#   PREPARE is a shell snippet run untimed before every run ("" for none).
+#   PREPARE is a shell snippet run untimed before every run ("" for none), then `sync`.
 #   Records the median wall time and median peak RSS of RUNS runs.
 measure() {
     local tool=$1 size=$2 prepare=$3; shift 4
@@ -215,7 +230,7 @@ mem = r.get("memory_usage_byte")
 mem = sorted(mem)[len(mem) // 2] // 1024 if mem else "-"
 print("%.3f" % r["median"], mem)' "$json")
         if [[ $rss == - && -x /usr/bin/time ]]; then  # one extra run for the peak RSS
-            bash -c "${prepare:+$prepare; }sync"
+            bash -c "${prepare:+$prepare; }sync" >>"$out" 2>&1
             /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >>"$out" 2>&1 && rss=$(awk 'END {print $2}' "$WORK/t")
         fi
         [[ $rss == - ]] && rss=""
@@ -223,7 +238,9 @@ print("%.3f" % r["median"], mem)' "$json")
         for ((i = 1; i <= RUNS; i++)); do
             # untimed: the prepare step, then flush dirty pages (a just-deleted output
             # folder or a freshly generated corpus) so writeback does not land in the timing
-            bash -c "${prepare:+$prepare; }sync"
+            if ! bash -c "${prepare:+$prepare; }sync" >>"$out" 2>&1; then
+                note "$tool @ $size: preparing run $i failed (see $out)"; ROWS+=("$tool|$size|failed|"); STATUS=1; return 0
+            fi
             t0=$EPOCHREALTIME
             if ! /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >>"$out" 2>&1; then
                 note "$tool @ $size failed on run $i (see $out)"; ROWS+=("$tool|$size|failed|"); STATUS=1; return 0
@@ -253,7 +270,7 @@ for n in $SIZES; do
         site=$(corpus yan "$n")
         if [[ -n $YAN ]]; then
             LAST_WALL=""
-            measure "yan cold" "$n" "rm -rf '$site/public' '$site/.yan-cache'" -- "$YAN" build --root "$site"
+            measure "yan cold" "$n" "$(clear_cmd "$site/public" "$site/.yan-cache")" -- "$YAN" build --root "$site"
             # warm: one untimed build, then rebuilds with nothing changed
             if [[ -n $LAST_WALL ]] && "$YAN" build --root "$site" >>"$LOG_DIR/yan-warm-prime-$n.log" 2>&1; then
                 measure "yan warm" "$n" "" -- "$YAN" build --root "$site"
@@ -262,24 +279,24 @@ for n in $SIZES; do
             fi
         fi
         content="$site/content"
-        floor_out="$WORK/floor-out"
+        floor_out="$CORPUS_DIR/.floor-out"
         for variant in onig fancy; do
             bin=FLOOR_${variant^^}; bin=${!bin}
             [[ -n $bin ]] || continue
-            measure "floor ($variant)" "$n" "rm -rf '$floor_out'" -- "$bin" "$content" "$floor_out"
-            measure "floor ($variant) --highlight" "$n" "rm -rf '$floor_out'" -- "$bin" "$content" "$floor_out" --highlight
+            measure "floor ($variant)" "$n" "$(clear_cmd "$floor_out")" -- "$bin" "$content" "$floor_out"
+            measure "floor ($variant) --highlight" "$n" "$(clear_cmd "$floor_out")" -- "$bin" "$content" "$floor_out" --highlight
         done
-        rm -rf "$floor_out"
+        [[ -e $floor_out ]] && mv "$floor_out" "$TRASH/floor-out-$n"
     fi
     if [[ -n $HUGO ]]; then
         site=$(corpus hugo "$n")
         LAST_WALL=""
-        measure "hugo cold" "$n" "rm -rf '$site/public' '$site/resources'" -- "$HUGO" --quiet --source "$site"
+        measure "hugo cold" "$n" "$(clear_cmd "$site/public" "$site/resources")" -- "$HUGO" --quiet --source "$site"
         HUGO_WALL[idx]=$LAST_WALL
     fi
     if [[ -n $HEXO ]]; then
         site=$(corpus hexo "$n")
-        measure "hexo cold" "$n" "rm -rf '$site/public' '$site/db.json'" -- "$HEXO" --cwd "$site" generate --silent
+        measure "hexo cold" "$n" "$(clear_cmd "$site/public" "$site/db.json")" -- "$HEXO" --cwd "$site" generate --silent
     fi
     idx=$((idx + 1))
 done
