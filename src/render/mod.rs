@@ -283,7 +283,7 @@ fn digest_of(
     source: PathBuf,
     url: &str,
 ) -> (Digest, PageFacts) {
-    let has_more = rendered.summary.is_some() || rendered.excerpt.len() < rendered.html.len();
+    let has_more = rendered.excerpt_is_partial;
     let summary = rendered.summary.unwrap_or(rendered.excerpt);
     let digest = Digest {
         summary,
