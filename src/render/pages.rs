@@ -160,7 +160,7 @@ pub fn render_job(
     );
     let html = ctx
         .theme
-        .render(template, &context, None, ctx.display_root)?;
+        .render(template, context, None, ctx.display_root)?;
     Ok(Output::bytes(output_file(&path), html))
 }
 

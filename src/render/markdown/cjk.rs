@@ -241,8 +241,8 @@ fn find_opener(runs: &[Run], closer: usize, depths: &[usize]) -> Option<usize> {
 /// CommonMark's "multiple of 3" rule for runs that can both open and close.
 fn breaks_rule_of_three(opener: &Run, closer: &Run) -> bool {
     (opener.can_close || closer.can_open)
-        && (opener.length + closer.length) % 3 == 0
-        && !(opener.length % 3 == 0 && closer.length % 3 == 0)
+        && (opener.length + closer.length).is_multiple_of(3)
+        && !(opener.length.is_multiple_of(3) && closer.length.is_multiple_of(3))
 }
 
 /// Nesting depth of each event (how many tags are open at it).
