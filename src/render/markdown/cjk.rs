@@ -132,6 +132,7 @@ pub fn cjk_emphasis<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
     source: &str,
 ) -> Vec<(Event<'a>, Range<usize>)> {
+    let events = join_literal_text(events, source);
     let mut runs = find_runs(&events, source);
     if runs.iter().filter(|r| r.can_open || r.can_close).count() < 2 {
         return events;
@@ -169,6 +170,30 @@ pub fn cjk_emphasis<'a>(
     apply_cuts(events, cuts)
 }
 
+/// Joins text events that are adjacent in the source and show it literally: pulldown-cmark
+/// hands unmatched `**` over as two one-star events, and a run must be seen whole to flank
+/// correctly. Escapes (`\*`) do not show their source literally, so they stay apart.
+fn join_literal_text<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+    source: &str,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let literal = |event: &Event<'_>, range: &Range<usize>| matches!(event, Event::Text(text) if source.get(range.clone()) == Some(text.as_ref()));
+    let mut joined: Vec<(Event<'a>, Range<usize>)> = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        if let Some((last, last_range)) = joined.last_mut()
+            && last_range.end == range.start
+            && literal(last, last_range)
+            && literal(&event, &range)
+        {
+            last_range.end = range.end;
+            *last = Event::Text(CowStr::from(source[last_range.clone()].to_string()));
+            continue;
+        }
+        joined.push((event, range));
+    }
+    joined
+}
+
 /// Every run of `*` in text events that show their source literally (so `\*` is never a run).
 fn find_runs(events: &[(Event<'_>, Range<usize>)], source: &str) -> Vec<Run> {
     let depths = depths(events);
@@ -189,6 +214,9 @@ fn find_runs(events: &[(Event<'_>, Range<usize>)], source: &str) -> Vec<Run> {
             while i < bytes.len() && bytes[i] == b'*' {
                 i += 1;
             }
+            if is_escaped(source, range.start + start) {
+                continue;
+            }
             let before = source[..range.start + start].chars().next_back();
             let after = source[range.start + i..].chars().next();
             let (can_open, can_close) = flanking(before, after);
@@ -204,6 +232,16 @@ fn find_runs(events: &[(Event<'_>, Range<usize>)], source: &str) -> Vec<Run> {
         }
     }
     runs
+}
+
+/// Whether the character at `at` follows an odd number of backslashes (`\*` is a literal star).
+fn is_escaped(source: &str, at: usize) -> bool {
+    let backslashes = source.as_bytes()[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    backslashes % 2 == 1
 }
 
 /// CommonMark's left/right flanking for `*`, relaxed so CJK next to punctuation still flanks.
