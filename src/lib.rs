@@ -19,6 +19,7 @@ pub use error::{Diagnostic, Diagnostics, Error, Result};
 
 use config::Config;
 use model::Site;
+use render::code_cache::{self, CodeCache};
 use render::markdown::Highlighter;
 use render::theme::Theme;
 use render::{Output, RenderContext, RenderReport};
@@ -92,6 +93,8 @@ pub struct Prepared {
     pub site: Site,
     /// The compiled templates.
     pub theme: Theme,
+    /// The code highlighter, with the blocks cached by earlier builds.
+    pub highlighter: Highlighter,
     /// Warnings from loading.
     pub warnings: Vec<Diagnostic>,
 }
@@ -134,6 +137,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let changed = sink.changed_files();
     clock.time("write", || sink.commit())?;
+    save_code_cache(options, &prepared.highlighter)?;
     Ok(report(&prepared, render_report, changed, clock))
 }
 
@@ -153,10 +157,12 @@ pub fn prepare(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Prepared
             .map_err(site_error)
     });
     let (theme, site) = combine_errors(theme, site)?;
+    let highlighter = clock.time("cache", || load_highlighter(options, &config));
     Ok(Prepared {
         config,
         site,
         theme,
+        highlighter,
         warnings,
     })
 }
@@ -174,6 +180,32 @@ fn combine_errors<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
             Err(Error::Site(x))
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+/// Where a site keeps what yan caches between builds.
+pub const CACHE_DIR: &str = ".yan-cache";
+
+/// A highlighter primed with the code blocks highlighted by earlier builds (an unreadable,
+/// stale or corrupt cache just starts empty).
+fn load_highlighter(options: &BuildOptions, config: &Config) -> Highlighter {
+    let salt = Highlighter::cache_salt(&config.highlight);
+    let path = options.root.join(CACHE_DIR).join(code_cache::FILE_NAME);
+    let cache = match std::fs::read(&path) {
+        Ok(bytes) => CodeCache::from_bytes(&bytes, &salt),
+        Err(_) => CodeCache::new(&salt),
+    };
+    Highlighter::new(&config.highlight).with_cache(cache)
+}
+
+/// Stores the code-block cache when this build changed it.
+fn save_code_cache(options: &BuildOptions, highlighter: &Highlighter) -> Result<()> {
+    match highlighter.cache() {
+        Some(cache) if cache.is_dirty() => {
+            let dir = options.root.join(CACHE_DIR);
+            write::save_atomically(&dir, code_cache::FILE_NAME, &cache.to_bytes())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -201,13 +233,12 @@ pub fn render_into(
     options: &BuildOptions,
     emit: &render::Emit<'_>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
-    let highlighter = Highlighter::new(&prepared.config.highlight);
     let static_dir = options.root.join("static");
     let ctx = RenderContext::new(
         &prepared.site,
         &prepared.config,
         &prepared.theme,
-        &highlighter,
+        &prepared.highlighter,
         Path::new("content"),
         &options.root,
         &static_dir,

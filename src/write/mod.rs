@@ -237,6 +237,16 @@ fn remove_ours(dir: &Path) -> Result<()> {
     fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
+/// Writes `bytes` to `dir/name` through a temporary file and a rename, so a reader never sees
+/// half a file (used for the build cache).
+pub fn save_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let temporary = dir.join(format!(".{name}.tmp"));
+    let target = dir.join(name);
+    fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    fs::rename(&temporary, &target).map_err(|e| Error::io(&target, e))
+}
+
 /// Keeps a built site in memory: output path → bytes. Used by `serve` and `check`.
 #[derive(Debug, Default)]
 pub struct MemorySink {
