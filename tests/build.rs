@@ -527,3 +527,42 @@ fn a_missing_image_is_a_warning_not_an_error() {
         report.warnings
     );
 }
+
+#[test]
+fn highlighted_code_is_cached_and_a_corrupt_cache_is_ignored() {
+    let site = sample();
+    site.post(
+        "code.md",
+        "title: 代码\ndate: 2024-01-01",
+        "```rust\nfn main() { println!(\"你好\"); }\n```\n",
+    );
+    site.build();
+    let page = site.read("posts/code/index.html");
+    assert!(
+        page.contains("<span class=\"storage type function rust\">fn</span>"),
+        "{page}"
+    );
+    let cache = site.root().join(".yan-cache/code-blocks.bin");
+    let stored = std::fs::read(&cache).expect("cache written");
+    assert!(
+        stored.windows(4).any(|w| w == b"fn</"),
+        "the highlighted block is stored"
+    );
+    let mut corrupt = stored.clone();
+    let middle = corrupt.len() / 2;
+    corrupt[middle] ^= 0xff;
+    std::fs::write(&cache, &corrupt).unwrap();
+    site.post(
+        "code.md",
+        "title: 代码\ndate: 2024-01-01",
+        "```rust\nfn main() { println!(\"你好\"); }\n```\n\n新的一段。\n",
+    );
+    site.build();
+    let rebuilt = site.read("posts/code/index.html");
+    assert!(rebuilt.contains("<span class=\"storage type function rust\">fn</span>"));
+    assert_eq!(
+        std::fs::read(&cache).unwrap(),
+        stored,
+        "the cache was rebuilt, not trusted"
+    );
+}
