@@ -24,6 +24,54 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/.
     Build(BuildArgs),
+    /// Create a new site: config.yaml, a welcome post, an about page, .gitignore and the
+    /// GitHub Pages workflow.
+    Init(InitArgs),
+    /// Write a new post under content/posts/ with its front matter filled in.
+    New(NewArgs),
+    /// Build the site in memory and report every broken link, missing image and anchor.
+    Check(CheckArgs),
+}
+
+/// `yan init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in [default: --root, i.e. the current folder].
+    pub dir: Option<PathBuf>,
+    /// Add the missing files to a folder that is not empty (existing files are never
+    /// overwritten).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `yan new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The post's title, e.g. "第一篇文章".
+    pub title: String,
+    /// The file name and URL slug [default: the title in pinyin].
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// Mark the post as a draft.
+    #[arg(long)]
+    pub draft: bool,
+    /// A category; repeat for a nested path (`--category 编程语言 --category Rust`).
+    #[arg(long = "category", value_name = "NAME")]
+    pub categories: Vec<String>,
+    /// A tag; repeat for more.
+    #[arg(long = "tag", value_name = "NAME")]
+    pub tags: Vec<String>,
+}
+
+/// `yan check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Shared site options.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Also check http(s) links on the web.
+    #[arg(long)]
+    pub external: bool,
 }
 
 /// Options shared by the commands that build the site.

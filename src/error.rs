@@ -89,6 +89,14 @@ pub enum Error {
     /// One or more source files are broken; every one is listed.
     #[error("{0}\n{n} error{s} found; public/ was left as it was", n = .0.0.len(), s = if .0.0.len() == 1 { "" } else { "s" })]
     Site(Diagnostics),
+    /// yan will not do what was asked to this path, because it could lose the user's files.
+    #[error("refusing to write {}: {reason}", path.display())]
+    Refused {
+        /// The path concerned.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The output folder is one yan must not write into or replace.
     #[error("refusing to use {} as the output folder: {reason}", path.display())]
     UnsafeOutput {

@@ -5,11 +5,13 @@
 //! folder, then swap). [`build`] reads as that table of contents.
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod config;
 pub mod error;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod write;
 
 use std::path::{Path, PathBuf};

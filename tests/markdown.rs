@@ -30,6 +30,7 @@ fn render_with(markdown: &str, autospace: bool, excerpt_length: usize) -> Render
         text: markdown,
         path: Path::new("posts/this.md"),
         first_line: 5,
+        url: "/posts/this/",
     };
     render(&source, &options)
 }
@@ -455,4 +456,22 @@ fn spec_examples(source: &str) -> impl Iterator<Item = (usize, String)> + '_ {
         let end = start + chunk[start..].find("\"##;")?;
         Some((number, chunk[start..end].to_string()))
     })
+}
+
+#[test]
+fn summaries_point_anchors_at_the_post_and_drop_ids() {
+    let out = render_with(
+        "## 开始\n\n见[下文](#细节)[^1]。\n\n<!-- more -->\n\n## 细节\n\n[^1]: 脚注\n",
+        false,
+        200,
+    );
+    let summary = out.summary.unwrap();
+    assert_eq!(
+        summary,
+        "<h2>开始</h2>\n<p>见<a href=\"/posts/this/#%E7%BB%86%E8%8A%82\">下文</a>。</p>\n"
+    );
+    assert!(
+        out.html.contains("<h2 id=\"开始\">"),
+        "the post itself keeps its ids"
+    );
 }

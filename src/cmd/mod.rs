@@ -1,6 +1,9 @@
 //! One file per command: arguments in, library calls, a report out. Only here is `anyhow` used.
 
 pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
 
 use crate::cli::{Cli, Command, SiteArgs};
 
@@ -8,6 +11,9 @@ use crate::cli::{Cli, Command, SiteArgs};
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(&cli.root, cli.config, args),
+        Command::Init(args) => init::run(&cli.root, args),
+        Command::New(args) => new::run(&cli.root, cli.config, args),
+        Command::Check(args) => check::run(&cli.root, cli.config, args),
     }
 }
 

@@ -249,6 +249,7 @@ fn render_entry(
             text: &entry.doc.body,
             path: &entry.doc.path,
             first_line: entry.doc.body_line,
+            url: &entry.url,
         },
         options,
     );

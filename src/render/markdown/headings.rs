@@ -29,6 +29,9 @@ pub fn heading_id(text: &str) -> String {
     }
 }
 
+/// How every heading's anchor link begins, so summaries can leave them out.
+pub const ANCHOR_START: &str = " <a class=\"heading-anchor\" href=\"#";
+
 /// Gives every heading a unique id and an anchor link; returns the ids and the h2–h4 tree.
 pub fn assign_ids(events: &mut Vec<Event<'_>>) -> (Vec<String>, Vec<TocEntry>) {
     let mut used: HashSet<String> = explicit_ids(events);
@@ -51,7 +54,7 @@ pub fn assign_ids(events: &mut Vec<Event<'_>>) -> (Vec<String>, Vec<TocEntry>) {
             *slot = Some(CowStr::from(id.clone()));
         }
         let anchor = format!(
-            " <a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\">#</a>",
+            "{ANCHOR_START}{}\" aria-hidden=\"true\">#</a>",
             escape_attribute(&id)
         );
         events.insert(end, Event::InlineHtml(anchor.into()));

@@ -43,6 +43,9 @@ pub struct MarkdownSource<'a> {
     pub path: &'a Path,
     /// 1-based line in the file on which `text` starts, so reported lines are the file's lines.
     pub first_line: usize,
+    /// The document's published URL: summaries shown on other pages point their `#anchors`
+    /// here.
+    pub url: &'a str,
 }
 
 /// The HTML of one document and what was learned while rendering it.
@@ -153,12 +156,13 @@ pub fn render(source: &MarkdownSource<'_>, options: &MarkdownOptions<'_>) -> Ren
     let word_count = count_words(&plain_text);
     let events = highlight_code(events, options.highlighter);
     let more = summary::find_more(&events);
-    let summary = more.map(|end| to_html(&summary::closed_prefix(&events, end)));
+    let listed = |events: Vec<Event<'_>>| to_html(&summary::for_listing(events, source.url));
+    let summary = more.map(|end| listed(summary::closed_prefix(&events, end)));
     let (excerpt, excerpt_is_partial) = match &summary {
         Some(summary) => (summary.clone(), true),
         None => {
             let (excerpt, partial) = summary::excerpt(&events, options.excerpt_length);
-            (to_html(&excerpt), partial)
+            (listed(excerpt), partial)
         }
     };
     RenderedMarkdown {

@@ -18,6 +18,45 @@ fn is_more(html: &str) -> bool {
         .is_some_and(|s| s.trim() == "more")
 }
 
+/// Summary events made fit for a listing page, where many posts share one page: `#anchor`
+/// links point at the post, and heading ids, heading anchors and footnote references (whose
+/// targets are not on the listing) are left out.
+pub fn for_listing<'a>(events: Vec<Event<'a>>, url: &str) -> Vec<Event<'a>> {
+    events
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => Some(Event::Start(Tag::Heading {
+                level,
+                id: None,
+                classes,
+                attrs,
+            })),
+            Event::InlineHtml(html) if html.starts_with(super::headings::ANCHOR_START) => None,
+            Event::FootnoteReference(_) => None,
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with('#') => {
+                let dest_url = CowStr::from(format!("{url}{dest_url}"));
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            other => Some(other),
+        })
+        .collect()
+}
+
 /// `events[..end]` with every tag still open at `end` closed, so the HTML is well-formed.
 pub fn closed_prefix<'a>(events: &[Event<'a>], end: usize) -> Vec<Event<'a>> {
     let mut prefix: Vec<Event<'a>> = events[..end].to_vec();
