@@ -566,3 +566,26 @@ fn highlighted_code_is_cached_and_a_corrupt_cache_is_ignored() {
         "the cache was rebuilt, not trusted"
     );
 }
+
+#[test]
+fn post_page_shows_toc_word_count_and_reading_time() {
+    let site = Fixture::new("title: t\nreading_speed: 10\n");
+    site.post(
+        "toc.md",
+        "title: 目录\ndate: 2024-01-01",
+        "## 什么是 ChatGPT？\n\n一二三四五六七八九十一二三四五六七八九十一。\n\n### 细节\n\n#### 更细\n",
+    )
+    .post("no-toc.md", "title: 无目录\ndate: 2024-01-02\ntoc: false", "## 标题\n\n正文。\n");
+    site.build();
+    let page = site.read("posts/toc/index.html");
+    assert!(page.contains("<aside class=\"toc\""), "{page}");
+    assert!(page.contains("href=\"#什么是-chatgpt\">什么是 ChatGPT？</a>"));
+    assert!(page.contains("href=\"#细节\">细节</a>") && page.contains("href=\"#更细\">更细</a>"));
+    // 什么是 ChatGPT = 4, then 21 + 2 + 2 characters; 10 a minute.
+    assert!(page.contains("29 字 · 约 3 分钟"), "{page}");
+    assert!(
+        !site
+            .read("posts/no-toc/index.html")
+            .contains("<aside class=\"toc\"")
+    );
+}
