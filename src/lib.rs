@@ -139,10 +139,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Loads the configuration, content and templates and builds the model.
 pub fn prepare(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Prepared> {
+    prepare_cached(options, clock, None)
+}
+
+/// [`prepare`], re-parsing only the content files that changed since they entered `cache`.
+pub fn prepare_cached(
+    options: &BuildOptions,
+    clock: &mut Stopwatch,
+    cache: Option<&load::LoadCache>,
+) -> Result<Prepared> {
     let config = clock.time("config", || load_config(options))?;
     let content_dir = options.root.join("content");
     let content = clock.time("load", || {
-        load::load_content(&content_dir, &options.root, &config).map_err(site_error)
+        load::load_content_with(&content_dir, &options.root, &config, cache).map_err(site_error)
     })?;
     let warnings = content.warnings.clone();
     let theme = clock.time("templates", || {
@@ -201,6 +210,16 @@ pub fn render_into(
     options: &BuildOptions,
     emit: &render::Emit<'_>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
+    render_into_cached(prepared, options, emit, None)
+}
+
+/// [`render_into`], reusing the Markdown and pages in `cache` whose inputs did not change.
+pub fn render_into_cached(
+    prepared: &Prepared,
+    options: &BuildOptions,
+    emit: &render::Emit<'_>,
+    cache: Option<&render::cache::RenderCache>,
+) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
     let highlighter = Highlighter::new(&prepared.config.highlight);
     let static_dir = options.root.join("static");
     let ctx = RenderContext::new(
@@ -212,6 +231,10 @@ pub fn render_into(
         &options.root,
         &static_dir,
     );
+    let ctx = match cache {
+        Some(cache) => ctx.with_cache(cache),
+        None => ctx,
+    };
     render::render_site(&ctx, emit)
 }
 

@@ -91,7 +91,7 @@ pub fn render_job(
     let site = ctx.site;
     let config = ctx.config;
     let path = job_path(site, job);
-    let mut context = ctx.base.clone();
+    let mut context = tera::Context::new();
     let (template, kind, title) = match job {
         Job::Index(pager) => {
             let ids = &site.index_order[pager.range.clone()];
@@ -146,10 +146,9 @@ pub fn render_job(
             description: config.description.clone(),
         },
     );
-    let html = ctx
-        .theme
-        .render(template, &context, None, ctx.display_root)?;
-    Ok(Output::bytes(output_file(&path), html.into_bytes()))
+    let output = output_file(&path);
+    let html = ctx.render_template(template, &output, context, None)?;
+    Ok(Output::bytes(output, html.into_bytes()))
 }
 
 fn paginator<'a>(
@@ -325,10 +324,8 @@ pub fn render_entry_page(
     output: &str,
     source: &Path,
 ) -> Result<Output, Diagnostic> {
-    let mut context = ctx.base.clone();
+    let mut context = tera::Context::new();
     context.insert("page", page);
-    let html = ctx
-        .theme
-        .render(template, &context, Some(source), ctx.display_root)?;
+    let html = ctx.render_template(template, output, context, Some(source))?;
     Ok(Output::bytes(output.to_string(), html.into_bytes()))
 }
