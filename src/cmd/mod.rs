@@ -1,6 +1,7 @@
 //! One file per command: arguments in, library calls, a report out. Only here is `anyhow` used.
 
 pub mod build;
+pub mod serve;
 
 use crate::cli::{Cli, Command, SiteArgs};
 
@@ -8,6 +9,7 @@ use crate::cli::{Cli, Command, SiteArgs};
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(&cli.root, cli.config, args),
+        Command::Serve(args) => serve::run(&cli.root, cli.config, args),
     }
 }
 
