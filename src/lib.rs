@@ -113,6 +113,11 @@ impl Stopwatch {
         self.phases.push((phase, start.elapsed()));
         result
     }
+
+    /// Each phase timed so far, in order.
+    pub fn phases(&self) -> &[(&'static str, Duration)] {
+        &self.phases
+    }
 }
 
 /// Builds the site into its output folder. On any error the previous output is left exactly as

@@ -8,11 +8,13 @@
 //! `yan build` renders without a cache.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Mutex;
 
 use serde::Serialize;
+use serde_json::Value;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::RenderContext;
 use super::markdown::{self, MarkdownOptions, MarkdownSource, RenderedMarkdown};
@@ -23,18 +25,18 @@ use crate::error::Diagnostic;
 pub struct Cached<'a> {
     cache: &'a RenderCache,
     /// Key of the shared template context (`config`, `site`, …).
-    base: u64,
+    base: Key,
     /// Key of what every document's Markdown depends on: the config and the URL map.
-    environment: u64,
+    environment: Key,
 }
 
 impl<'a> RenderContext<'a> {
     /// This context, reusing and filling `cache`.
     pub fn with_cache(mut self, cache: &'a RenderCache) -> Self {
-        let mut hasher = DefaultHasher::new();
-        hash_json(&mut hasher, &self.base.clone().into_json());
-        let base = hasher.finish();
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = KeyHasher::new();
+        hasher.value(&self.base.clone().into_json());
+        let base = hasher.finish_key();
+        let mut hasher = KeyHasher::new();
         hash_json(&mut hasher, self.config);
         let mut urls: Vec<_> = super::url_map(self.site, self.config).into_iter().collect();
         urls.sort();
@@ -42,7 +44,7 @@ impl<'a> RenderContext<'a> {
         self.cache = Some(Cached {
             cache,
             base,
-            environment: hasher.finish(),
+            environment: hasher.finish_key(),
         });
         self
     }
@@ -82,8 +84,11 @@ impl<'a> RenderContext<'a> {
         match &self.cache {
             None => render(own),
             Some(c) => {
-                let key = page_key(c.base, template, output, &own.clone().into_json());
-                c.cache.page(key, || render(own))
+                let own = own.into_json();
+                let key = page_key(c.base, template, output, &own);
+                c.cache.page(key, || {
+                    render(tera::Context::from_value(own).expect("a context is an object"))
+                })
             }
         }
     }
@@ -97,8 +102,8 @@ pub struct RenderCache {
 
 #[derive(Debug, Default)]
 struct Inner {
-    markdown: HashMap<u64, (u64, RenderedMarkdown)>,
-    pages: HashMap<u64, (u64, String)>,
+    markdown: HashMap<Key, (u64, RenderedMarkdown)>,
+    pages: HashMap<Key, (u64, String)>,
     generation: u64,
     hits: usize,
     misses: usize,
@@ -144,7 +149,7 @@ impl RenderCache {
     /// The Markdown rendered for `key`, or `render` it and keep it.
     pub fn markdown(
         &self,
-        key: u64,
+        key: Key,
         render: impl FnOnce() -> RenderedMarkdown,
     ) -> RenderedMarkdown {
         if let Some(hit) = self.touch(|inner| inner.markdown.get_mut(&key)) {
@@ -161,7 +166,7 @@ impl RenderCache {
     /// The page rendered for `key`, or `render` it and keep it.
     pub fn page<E>(
         &self,
-        key: u64,
+        key: Key,
         render: impl FnOnce() -> Result<String, E>,
     ) -> Result<String, E> {
         if let Some(hit) = self.touch(|inner| inner.pages.get_mut(&key)) {
@@ -194,7 +199,68 @@ impl RenderCache {
     }
 }
 
-/// A hash of a serializable value, through its JSON form.
+/// A cache key: a 128-bit XXH3 hash of everything the result depends on.
+pub type Key = u128;
+
+/// Builds a [`Key`]; fast on the long HTML strings a page context holds.
+pub struct KeyHasher(Xxh3);
+
+impl KeyHasher {
+    fn new() -> Self {
+        KeyHasher(Xxh3::new())
+    }
+
+    fn finish_key(&self) -> Key {
+        self.0.digest128()
+    }
+
+    /// Feeds a JSON value: every string's bytes as they are, with type tags and lengths so
+    /// that different values never feed the same bytes.
+    fn value(&mut self, value: &Value) {
+        match value {
+            Value::Null => self.0.update(&[0]),
+            Value::Bool(b) => self.0.update(&[1, *b as u8]),
+            Value::Number(n) => {
+                self.0.update(&[2]);
+                self.str(&n.to_string());
+            }
+            Value::String(s) => {
+                self.0.update(&[3]);
+                self.str(s);
+            }
+            Value::Array(items) => {
+                self.0.update(&[4]);
+                self.0.update(&(items.len() as u64).to_le_bytes());
+                items.iter().for_each(|item| self.value(item));
+            }
+            Value::Object(map) => {
+                self.0.update(&[5]);
+                self.0.update(&(map.len() as u64).to_le_bytes());
+                for (key, item) in map {
+                    self.str(key);
+                    self.value(item);
+                }
+            }
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        self.0.update(&(s.len() as u64).to_le_bytes());
+        self.0.update(s.as_bytes());
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+}
+
+/// Feeds a serializable value, through its JSON form.
 pub fn hash_json(hasher: &mut impl Hasher, value: &impl Serialize) {
     struct Feed<'h, H>(&'h mut H);
     impl<H: Hasher> std::io::Write for Feed<'_, H> {
@@ -211,19 +277,22 @@ pub fn hash_json(hasher: &mut impl Hasher, value: &impl Serialize) {
 }
 
 /// The key of one document's Markdown, given the key of everything shared (`environment`).
-pub fn markdown_key(environment: u64, path: &Path, text: &str, first_line: usize) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    (environment, path, text, first_line).hash(&mut hasher);
-    hasher.finish()
+pub fn markdown_key(environment: Key, path: &Path, text: &str, first_line: usize) -> Key {
+    let mut hasher = KeyHasher::new();
+    (environment, path, first_line).hash(&mut hasher);
+    hasher.str(text);
+    hasher.finish_key()
 }
 
 /// The key of one page: its template, output path, the shared context's key and its own
 /// variables.
-pub fn page_key(base: u64, template: &str, output: &str, own: &impl Serialize) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    (base, template, output).hash(&mut hasher);
-    hash_json(&mut hasher, own);
-    hasher.finish()
+pub fn page_key(base: Key, template: &str, output: &str, own: &Value) -> Key {
+    let mut hasher = KeyHasher::new();
+    hasher.0.update(&base.to_le_bytes());
+    hasher.str(template);
+    hasher.str(output);
+    hasher.value(own);
+    hasher.finish_key()
 }
 
 #[cfg(test)]
@@ -248,9 +317,15 @@ mod tests {
         assert_eq!(key(1, "x"), key(1, "x"));
         assert_ne!(key(1, "x"), key(2, "x"));
         assert_ne!(key(1, "x"), key(1, "y"));
+        let t = Value::from("t");
         assert_ne!(
-            page_key(1, "post.html", "a", &"t"),
-            page_key(1, "post.html", "b", &"t")
+            page_key(1, "post.html", "a", &t),
+            page_key(1, "post.html", "b", &t)
+        );
+        let pair = |a: &str, b: &str| serde_json::json!([a, b]);
+        assert_ne!(
+            page_key(1, "p", "o", &pair("ab", "c")),
+            page_key(1, "p", "o", &pair("a", "bc"))
         );
     }
 }

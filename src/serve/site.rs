@@ -133,16 +133,17 @@ impl Builder {
     /// Builds the whole site into memory.
     pub fn build(&self) -> Result<Built, Error> {
         let start = Instant::now();
-        let prepared =
-            crate::prepare_cached(&self.options, &mut Stopwatch::default(), Some(&self.load))?;
+        let mut clock = Stopwatch::default();
+        let prepared = crate::prepare_cached(&self.options, &mut clock, Some(&self.load))?;
         let files = Mutex::new(Files::new());
         let emit = |output: Output| {
             let (path, bytes) = self.bytes_of(output)?;
             files.lock().expect("files lock").insert(path, bytes);
             Ok(())
         };
-        let rendered =
-            crate::render_into_cached(&prepared, &self.options, &emit, Some(&self.render));
+        let rendered = clock.time("render", || {
+            crate::render_into_cached(&prepared, &self.options, &emit, Some(&self.render))
+        });
         let cache = self.render.finish_build();
         let report = rendered.map_err(|d| Error::Site(crate::Diagnostics(d)))?;
         let mut warnings = prepared.warnings;

@@ -15,7 +15,7 @@ use notify::{EventKind, RecursiveMode};
 use crate::error::{Error, Result};
 
 /// How long the sources must be quiet before a rebuild starts.
-pub const QUIET: Duration = Duration::from_millis(20);
+pub const QUIET: Duration = Duration::from_millis(10);
 /// The longest a rebuild waits for quiet while events keep coming.
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
 
