@@ -31,6 +31,8 @@ pub enum Command {
     New(NewArgs),
     /// Build the site in memory and report every broken link, missing image and anchor.
     Check(CheckArgs),
+    /// Serve the site locally, rebuilding and reloading the browser on every save.
+    Serve(ServeArgs),
 }
 
 /// `yan init`.
@@ -97,4 +99,22 @@ pub struct BuildArgs {
     /// Print the time of each phase (config, load, templates, model, render, write).
     #[arg(long)]
     pub timings: bool,
+}
+
+/// `yan serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on; if it is taken, the next free one is used.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. Only this machine can connect to the default; use 0.0.0.0
+    /// to let other machines on your network in.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Include posts marked `draft: true` or `published: false`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the browser.
+    #[arg(long)]
+    pub open: bool,
 }

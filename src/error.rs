@@ -105,6 +105,24 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// `serve` could not listen on any port it tried.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address (and first port) tried.
+        addr: String,
+        /// The error of the last try.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `serve` could not start its HTTP server or file watcher.
+    #[error("cannot start the server: {what}: {source}")]
+    Serve {
+        /// What was being started.
+        what: String,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl Error {

@@ -12,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -117,6 +118,11 @@ impl Stopwatch {
         self.phases.push((phase, start.elapsed()));
         result
     }
+
+    /// Each phase timed so far, in order.
+    pub fn phases(&self) -> &[(&'static str, Duration)] {
+        &self.phases
+    }
 }
 
 /// Builds the site into its output folder. On any error the previous output is left exactly as
@@ -145,10 +151,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Loads the configuration, content and templates and builds the model.
 pub fn prepare(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Prepared> {
+    prepare_cached(options, clock, None)
+}
+
+/// [`prepare`], re-parsing only the content files that changed since they entered `cache`.
+pub fn prepare_cached(
+    options: &BuildOptions,
+    clock: &mut Stopwatch,
+    cache: Option<&load::LoadCache>,
+) -> Result<Prepared> {
     let config = clock.time("config", || load_config(options))?;
     let content_dir = options.root.join("content");
     let content = clock.time("load", || {
-        load::load_content(&content_dir, &options.root, &config).map_err(site_error)
+        load::load_content_with(&content_dir, &options.root, &config, cache).map_err(site_error)
     })?;
     let warnings = content.warnings.clone();
     let theme = clock.time("templates", || {
@@ -235,6 +250,16 @@ pub fn render_into(
     options: &BuildOptions,
     emit: &render::Emit<'_>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
+    render_into_cached(prepared, options, emit, None)
+}
+
+/// [`render_into`], reusing the Markdown and pages in `cache` whose inputs did not change.
+pub fn render_into_cached(
+    prepared: &Prepared,
+    options: &BuildOptions,
+    emit: &render::Emit<'_>,
+    cache: Option<&render::cache::RenderCache>,
+) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
     let static_dir = options.root.join("static");
     let ctx = RenderContext::new(
         &prepared.site,
@@ -245,6 +270,10 @@ pub fn render_into(
         &options.root,
         &static_dir,
     );
+    let ctx = match cache {
+        Some(cache) => ctx.with_cache(cache),
+        None => ctx,
+    };
     render::render_site(&ctx, emit)
 }
 

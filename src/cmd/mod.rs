@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod serve;
 
 use crate::cli::{Cli, Command, SiteArgs};
 
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init(args) => init::run(&cli.root, args),
         Command::New(args) => new::run(&cli.root, cli.config, args),
         Command::Check(args) => check::run(&cli.root, cli.config, args),
+        Command::Serve(args) => serve::run(&cli.root, cli.config, args),
     }
 }
 

@@ -5,7 +5,10 @@
 
 mod front_matter;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -59,11 +62,28 @@ pub fn load_content(
     display_root: &Path,
     config: &Config,
 ) -> Result<Content, Vec<Diagnostic>> {
+    load_content_with(content_dir, display_root, config, None)
+}
+
+/// [`load_content`], re-parsing only the files whose modification time or size changed since
+/// they were stored in `cache` (for `serve`). The cache must be cleared when the config changes.
+pub fn load_content_with(
+    content_dir: &Path,
+    display_root: &Path,
+    config: &Config,
+    cache: Option<&LoadCache>,
+) -> Result<Content, Vec<Diagnostic>> {
     let (markdown, assets) = walk(content_dir, display_root)?;
-    let results: Vec<_> = markdown
-        .par_iter()
-        .map(|path| load_document(content_dir, display_root, path, config))
-        .collect();
+    let load = |path: &PathBuf| match cache {
+        Some(cache) => cache.load(content_dir, path, |p| {
+            load_document(content_dir, display_root, p, config)
+        }),
+        None => load_document(content_dir, display_root, path, config),
+    };
+    let results: Vec<_> = markdown.par_iter().map(load).collect();
+    if let Some(cache) = cache {
+        cache.retain(&markdown);
+    }
     let mut content = Content {
         assets,
         ..Default::default()
@@ -126,6 +146,62 @@ fn walk(
         }
     }
     Ok((markdown, assets))
+}
+
+/// One file's parse result and warning, as [`load_content_with`] keeps it.
+type Loaded = (Document, Option<Diagnostic>);
+
+/// Parsed documents kept between builds, keyed by path and checked by modification time and
+/// size, so a rebuild re-parses only the files that changed.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    documents: Mutex<HashMap<PathBuf, (SystemTime, u64, Loaded)>>,
+}
+
+impl LoadCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets every document (needed when the config, and so date parsing, changes).
+    pub fn clear(&self) {
+        self.documents.lock().expect("load cache lock").clear();
+    }
+
+    /// The cached document for `relative` if the file is unchanged, else `parse` it and keep it.
+    fn load(
+        &self,
+        content_dir: &Path,
+        relative: &Path,
+        parse: impl FnOnce(&Path) -> Result<Loaded, Vec<Diagnostic>>,
+    ) -> Result<Loaded, Vec<Diagnostic>> {
+        let stamp = std::fs::metadata(content_dir.join(relative))
+            .ok()
+            .and_then(|m| Some((m.modified().ok()?, m.len())));
+        if let Some((modified, len)) = stamp {
+            let documents = self.documents.lock().expect("load cache lock");
+            if let Some((m, l, loaded)) = documents.get(relative)
+                && (*m, *l) == (modified, len)
+            {
+                return Ok(loaded.clone());
+            }
+        }
+        let loaded = parse(relative)?;
+        if let Some((modified, len)) = stamp {
+            let entry = (modified, len, loaded.clone());
+            let mut documents = self.documents.lock().expect("load cache lock");
+            documents.insert(relative.to_path_buf(), entry);
+        }
+        Ok(loaded)
+    }
+
+    /// Drops the entries of files that no longer exist.
+    fn retain(&self, present: &[PathBuf]) {
+        let present: std::collections::HashSet<&PathBuf> = present.iter().collect();
+        let mut documents = self.documents.lock().expect("load cache lock");
+        documents.retain(|path, _| present.contains(path));
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

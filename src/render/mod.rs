@@ -4,6 +4,7 @@
 //! function as an [`Output`], as soon as it is ready, so a 10,000-post site never holds all of
 //! its pages in memory at once.
 
+pub mod cache;
 pub mod code_cache;
 pub mod feeds;
 pub mod markdown;
@@ -71,6 +72,8 @@ pub struct RenderContext<'a> {
     pub static_dir: &'a Path,
     /// Variables every page gets: `config`, `site`, `yan` and the feed and asset URLs.
     pub base: tera::Context,
+    /// Results of earlier builds to reuse (`serve`); see [`RenderContext::with_cache`].
+    pub cache: Option<cache::Cached<'a>>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -104,6 +107,7 @@ impl<'a> RenderContext<'a> {
             display_root,
             static_dir,
             base,
+            cache: None,
         }
     }
 }
@@ -244,7 +248,7 @@ fn render_entry(
         &ctx.site.pages[id]
     };
     let source_display = ctx.content_display.join(&entry.doc.path);
-    let rendered = markdown::render(
+    let rendered = ctx.render_markdown(
         &MarkdownSource {
             text: &entry.doc.body,
             path: &entry.doc.path,

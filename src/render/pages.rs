@@ -83,7 +83,7 @@ pub fn job_path(site: &Site, job: &Job) -> String {
 }
 
 /// The per-page variables; removed before each page so one page's never leak into the next.
-const PAGE_KEYS: &[&str] = &["page", "paginator", "term", "archive"];
+pub const PAGE_KEYS: &[&str] = &["page", "paginator", "term", "archive"];
 
 /// Prepares a reused context for the next page: the shared variables stay, the page's go.
 /// (Cloning the shared variables for every page cost more than rendering the page.)
@@ -158,10 +158,9 @@ pub fn render_job(
             description: config.description.clone(),
         },
     );
-    let html = ctx
-        .theme
-        .render(template, context, None, ctx.display_root)?;
-    Ok(Output::bytes(output_file(&path), html))
+    let output = output_file(&path);
+    let html = ctx.render_template(template, &output, context, None)?;
+    Ok(Output::bytes(output, html))
 }
 
 fn paginator<'a>(
@@ -341,8 +340,6 @@ pub fn render_entry_page(
 ) -> Result<Output, Diagnostic> {
     reset(context);
     context.insert("page", page);
-    let html = ctx
-        .theme
-        .render(template, context, Some(source), ctx.display_root)?;
+    let html = ctx.render_template(template, output, context, Some(source))?;
     Ok(Output::bytes(output.to_string(), html))
 }

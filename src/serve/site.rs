@@ -1,0 +1,210 @@
+//! The site in memory: building it (reusing what earlier builds parsed and rendered), and the
+//! current version that the HTTP handlers read.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Instant, SystemTime};
+
+use crate::load::LoadCache;
+use crate::render::cache::{CacheStats, RenderCache};
+use crate::render::{Body, Output};
+use crate::{BuildOptions, Diagnostic, Error, Stopwatch};
+
+/// Output path (UTF-8, `/`-separated, e.g. `tags/中文/index.html`) → bytes.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What the server currently serves.
+#[derive(Default)]
+pub struct Current {
+    /// The last good build.
+    pub files: Arc<Files>,
+    /// The error of the latest build, when it failed (the files are then the last good ones).
+    pub error: Option<String>,
+}
+
+/// The shared, swappable current site.
+#[derive(Default)]
+pub struct SiteState {
+    current: RwLock<Current>,
+}
+
+impl SiteState {
+    /// The files being served.
+    pub fn files(&self) -> Arc<Files> {
+        self.current.read().expect("site lock").files.clone()
+    }
+
+    /// The error of the latest build, if it failed.
+    pub fn error(&self) -> Option<String> {
+        self.current.read().expect("site lock").error.clone()
+    }
+
+    /// Serves `files` from now on and clears the error; returns what changed.
+    pub fn swap(&self, files: Files) -> Change {
+        let mut current = self.current.write().expect("site lock");
+        let change = Change::between(&current.files, &files);
+        current.files = Arc::new(files);
+        current.error = None;
+        change
+    }
+
+    /// Records a failed build; the previous files stay.
+    pub fn fail(&self, error: String) {
+        self.current.write().expect("site lock").error = Some(error);
+    }
+}
+
+/// How a build's output differs from the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Not a byte changed.
+    Nothing,
+    /// Only stylesheets changed: the browser can swap them without reloading.
+    StylesOnly(usize),
+    /// Pages (or other files) changed; the number of changed files.
+    Files(usize),
+}
+
+impl Change {
+    fn between(old: &Files, new: &Files) -> Change {
+        let changed: Vec<&String> = new
+            .iter()
+            .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
+            .map(|(path, _)| path)
+            .chain(old.keys().filter(|path| !new.contains_key(*path)))
+            .collect();
+        if changed.is_empty() {
+            Change::Nothing
+        } else if changed.iter().all(|p| p.ends_with(".css")) {
+            Change::StylesOnly(changed.len())
+        } else {
+            Change::Files(changed.len())
+        }
+    }
+}
+
+/// A finished build.
+pub struct Built {
+    /// Every output file.
+    pub files: Files,
+    /// Warnings of the build.
+    pub warnings: Vec<Diagnostic>,
+    /// How the render cache served it.
+    pub cache: CacheStats,
+    /// How long it took, in milliseconds.
+    pub millis: f64,
+}
+
+/// A copied file's modification time, size and bytes.
+type Copied = (SystemTime, u64, Arc<[u8]>);
+
+/// Builds the site into memory again and again, keeping parsed documents, rendered pages and
+/// copied files between builds.
+pub struct Builder {
+    options: BuildOptions,
+    load: LoadCache,
+    render: RenderCache,
+    copies: Mutex<HashMap<PathBuf, Copied>>,
+}
+
+impl Builder {
+    /// A builder for the site of `options`, with empty caches.
+    pub fn new(options: BuildOptions) -> Self {
+        Builder {
+            options,
+            load: LoadCache::new(),
+            render: RenderCache::new(),
+            copies: Mutex::default(),
+        }
+    }
+
+    /// Forgets what depends on changed files that the caches cannot see: parsed documents
+    /// depend on the config; rendered pages on the config and the templates.
+    pub fn invalidate(&self, config_changed: bool, templates_changed: bool) {
+        if config_changed {
+            self.load.clear();
+        }
+        if config_changed || templates_changed {
+            self.render.clear();
+        }
+    }
+
+    /// Builds the whole site into memory.
+    pub fn build(&self) -> Result<Built, Error> {
+        let start = Instant::now();
+        let mut clock = Stopwatch::default();
+        let prepared = crate::prepare_cached(&self.options, &mut clock, Some(&self.load))?;
+        let files = Mutex::new(Files::new());
+        let emit = |output: Output| {
+            let (path, bytes) = self.bytes_of(output)?;
+            files.lock().expect("files lock").insert(path, bytes);
+            Ok(())
+        };
+        let rendered = clock.time("render", || {
+            crate::render_into_cached(&prepared, &self.options, &emit, Some(&self.render))
+        });
+        let cache = self.render.finish_build();
+        let report = rendered.map_err(|d| Error::Site(crate::Diagnostics(d)))?;
+        let mut warnings = prepared.warnings;
+        warnings.extend(report.warnings);
+        Ok(Built {
+            files: files.into_inner().expect("files lock"),
+            warnings,
+            cache,
+            millis: start.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    /// An output's bytes; copied files are read again only when their time or size changed.
+    fn bytes_of(&self, output: Output) -> Result<(String, Arc<[u8]>), Diagnostic> {
+        let bytes: Arc<[u8]> = match output.body {
+            Body::Bytes(bytes) => bytes.into(),
+            Body::Embedded(bytes) => bytes.into(),
+            Body::Copy(source) => self.copy(&source)?,
+        };
+        Ok((output.path, bytes))
+    }
+
+    fn copy(&self, source: &Path) -> Result<Arc<[u8]>, Diagnostic> {
+        let error = |e: std::io::Error| Diagnostic::new(source, e.to_string());
+        let meta = std::fs::metadata(source).map_err(error)?;
+        let stamp = (meta.modified().map_err(error)?, meta.len());
+        if let Some((m, l, bytes)) = self.copies.lock().expect("copy lock").get(source)
+            && (*m, *l) == stamp
+        {
+            return Ok(bytes.clone());
+        }
+        let bytes: Arc<[u8]> = std::fs::read(source).map_err(error)?.into();
+        let entry = (stamp.0, stamp.1, bytes.clone());
+        self.copies
+            .lock()
+            .expect("copy lock")
+            .insert(source.to_path_buf(), entry);
+        Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> Files {
+        entries
+            .iter()
+            .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+            .collect()
+    }
+
+    #[test]
+    fn classifies_changes() {
+        let old = files(&[("index.html", "a"), ("css/style.css", "x")]);
+        assert_eq!(Change::between(&old, &old.clone()), Change::Nothing);
+        let css = files(&[("index.html", "a"), ("css/style.css", "y")]);
+        assert_eq!(Change::between(&old, &css), Change::StylesOnly(1));
+        let page = files(&[("index.html", "b"), ("css/style.css", "x")]);
+        assert_eq!(Change::between(&old, &page), Change::Files(1));
+        let removed = files(&[("css/style.css", "x")]);
+        assert_eq!(Change::between(&old, &removed), Change::Files(1));
+    }
+}

@@ -1,0 +1,379 @@
+//! `yan serve` end to end: a fixture site in a temp dir, the server started in-process on a
+//! free loopback port, real HTTP over raw TCP (so odd paths reach the server as written).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use yan::serve::{Handle, ServeOptions};
+
+/// How long a change may take to show up (file watching in CI can be slow).
+const PATIENCE: Duration = Duration::from_secs(10);
+
+const CONFIG: &str = "title: 测试站\nurl: https://example.com/blog\n# secret-config-marker\n";
+
+fn post(title: &str, tags: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2024-03-01 10:00:00\ntags: {tags}\n---\n\n{body}\n")
+}
+
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("content/posts")).unwrap();
+    std::fs::create_dir_all(root.join("static/css")).unwrap();
+    std::fs::write(root.join("config.yaml"), CONFIG).unwrap();
+    let hello = post("你好世界", "[中文, rust]", "第一段正文 original-text");
+    std::fs::write(root.join("content/posts/hello.md"), hello).unwrap();
+    let second = post("第二篇", "[中文]", "second post");
+    std::fs::write(root.join("content/posts/second.md"), second).unwrap();
+    std::fs::write(
+        root.join("static/css/extra.css"),
+        "body { color: black; }\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn start(root: &Path) -> Handle {
+    let mut options = ServeOptions::new(yan::BuildOptions::new(root));
+    options.port = 0;
+    yan::serve::start(options, |_| {}).expect("server starts")
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_string())
+        })
+    }
+}
+
+fn get(addr: SocketAddr, path: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+/// Polls `check` until it holds or [`PATIENCE`] runs out.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// An open event stream, its text collected by a thread.
+struct Events(Arc<Mutex<String>>);
+
+impl Events {
+    fn open(addr: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let request = format!("GET /__yan/events HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let text = Arc::new(Mutex::new(String::new()));
+        let sink = text.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n @ 1..) = stream.read(&mut buffer) {
+                let chunk = String::from_utf8_lossy(&buffer[..n]).into_owned();
+                sink.lock().unwrap().push_str(&chunk);
+            }
+        });
+        let events = Events(text);
+        events.wait_for("the stream's headers", "text/event-stream");
+        events
+    }
+
+    fn text(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+
+    fn wait_for(&self, what: &str, needle: &str) {
+        eventually(what, || self.text().contains(needle));
+    }
+
+    fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+}
+
+#[test]
+fn serves_pages_with_correct_headers() {
+    let site = fixture();
+    let server = start(site.path());
+    let addr = server.addr();
+
+    let index = get(addr, "/");
+    assert_eq!(index.status, 200);
+    assert_eq!(
+        index.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(index.header("cache-control").as_deref(), Some("no-store"));
+    assert!(index.body.contains("你好世界"));
+    assert!(
+        index.body.contains("/__yan/events"),
+        "reload script injected"
+    );
+    assert!(
+        index.body.find("/__yan/events") < index.body.rfind("</body>"),
+        "script before </body>"
+    );
+    assert!(
+        !index.body.contains("example.com/blog"),
+        "base_url rewritten to the local address"
+    );
+
+    let tag = get(addr, "/tags/%E4%B8%AD%E6%96%87/");
+    assert_eq!(tag.status, 200, "percent-encoded Chinese path");
+    assert!(tag.body.contains("第二篇"));
+
+    let redirect = get(addr, "/tags/%E4%B8%AD%E6%96%87");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(
+        redirect.header("location").as_deref(),
+        Some("/tags/%E4%B8%AD%E6%96%87/")
+    );
+
+    let missing = get(addr, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("/__yan/events"),
+        "the site's 404.html, with the script"
+    );
+    assert!(
+        !missing.body.contains("<h1>404 Not Found</h1>"),
+        "the site's 404 page, not the fallback"
+    );
+
+    let css = get(addr, "/css/extra.css");
+    assert_eq!(
+        css.header("content-type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+    assert!(!css.body.contains("__yan"), "nothing injected outside HTML");
+    server.shutdown();
+}
+
+#[test]
+fn build_output_has_no_reload_script() {
+    let site = fixture();
+    let out = site.path().join("public");
+    yan::build(&yan::BuildOptions::new(site.path())).unwrap();
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!index.contains("__yan"));
+}
+
+#[test]
+fn edits_rebuild_and_reload_and_errors_recover() {
+    let site = fixture();
+    let server = start(site.path());
+    let addr = server.addr();
+    let events = Events::open(addr);
+    let hello = site.path().join("content/posts/hello.md");
+
+    let edited = post("你好世界", "[中文, rust]", "第一段正文 edited-text");
+    std::fs::write(&hello, edited).unwrap();
+    eventually("the edited post", || {
+        get(addr, "/posts/hello/").body.contains("edited-text")
+    });
+    events.wait_for("a reload event", "event: reload");
+
+    events.clear();
+    let broken = site.path().join("content/posts/broken.md");
+    std::fs::write(&broken, "---\ntitle: [unclosed\n---\n\nbody\n").unwrap();
+    events.wait_for("an error event", "event: error");
+    let text = events.text();
+    assert!(
+        text.contains("content/posts/broken.md:"),
+        "error names the file and line: {text}"
+    );
+    let still = get(addr, "/posts/hello/");
+    assert_eq!(still.status, 200, "the server survives a broken post");
+    assert!(
+        still.body.contains("edited-text"),
+        "the last good site is served"
+    );
+
+    let late = Events::open(addr);
+    late.wait_for("the current error for a new page", "event: error");
+
+    events.clear();
+    std::fs::write(&broken, post("修好了", "[]", "fixed-text")).unwrap();
+    events.wait_for("an ok event", "event: ok");
+    events.wait_for("a reload event", "event: reload");
+    assert!(get(addr, "/posts/broken/").body.contains("fixed-text"));
+    server.shutdown();
+}
+
+#[test]
+fn template_errors_are_reported_and_recover() {
+    let site = fixture();
+    let server = start(site.path());
+    let events = Events::open(server.addr());
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("post.html"), "<p>{{ page.title </p>\n").unwrap();
+    events.wait_for("an error event", "event: error");
+    assert!(
+        events.text().contains("templates/post.html"),
+        "{}",
+        events.text()
+    );
+    std::fs::remove_file(templates.join("post.html")).unwrap();
+    events.wait_for("an ok event", "event: ok");
+    assert_eq!(get(server.addr(), "/posts/hello/").status, 200);
+    server.shutdown();
+}
+
+#[test]
+fn a_stylesheet_change_swaps_styles_without_reload() {
+    let site = fixture();
+    let server = start(site.path());
+    let events = Events::open(server.addr());
+    let css = site.path().join("static/css/extra.css");
+    std::fs::write(&css, "body { color: red; }\n").unwrap();
+    events.wait_for("a css event", "event: css");
+    assert!(!events.text().contains("event: reload"));
+    assert!(get(server.addr(), "/css/extra.css").body.contains("red"));
+    server.shutdown();
+}
+
+#[test]
+fn an_atomic_save_by_rename_is_seen() {
+    let site = fixture();
+    let server = start(site.path());
+    let posts = site.path().join("content/posts");
+    let temporary = posts.join(".hello.md.tmp");
+    std::fs::write(&temporary, post("你好世界", "[中文]", "renamed-text")).unwrap();
+    std::fs::rename(&temporary, posts.join("hello.md")).unwrap();
+    eventually("the renamed-over post", || {
+        get(server.addr(), "/posts/hello/")
+            .body
+            .contains("renamed-text")
+    });
+    server.shutdown();
+}
+
+#[test]
+fn no_path_reads_outside_the_site() {
+    let site = fixture();
+    let outside = site.path().parent().unwrap().join("yan-serve-secret.txt");
+    std::fs::write(&outside, "secret-outside-marker").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, site.path().join("static/leak.txt")).ok();
+    let server = start(site.path());
+    let addr = server.addr();
+    let paths = [
+        "/../config.yaml",
+        "/config.yaml",
+        "/%2e%2e/config.yaml",
+        "/%2E%2E/%2E%2E/yan-serve-secret.txt",
+        "/posts/..%2f..%2fconfig.yaml",
+        "/..%2fyan-serve-secret.txt",
+        "/..%5cconfig.yaml",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/./config.yaml",
+        "/static/leak.txt",
+        "/leak.txt",
+        "/content/posts/hello.md",
+    ];
+    for path in paths {
+        let response = get(addr, path);
+        assert!(
+            response.status == 404 || response.status == 400,
+            "{path}: {}",
+            response.status
+        );
+        for secret in ["secret-config-marker", "secret-outside-marker", "root:"] {
+            assert!(!response.body.contains(secret), "{path} leaked {secret}");
+        }
+    }
+    let absolute = format!("http://{addr}/../../etc/passwd");
+    assert!(!get(addr, &absolute).body.contains("root:"));
+    server.shutdown();
+    std::fs::remove_file(outside).ok();
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = fixture();
+    let mut options = ServeOptions::new(yan::BuildOptions::new(site.path()));
+    options.port = port;
+    options.watch = false;
+    let server = yan::serve::start(options, |_| {}).unwrap();
+    assert_ne!(server.addr().port(), port);
+    assert!(
+        server.addr().ip().is_loopback(),
+        "binds 127.0.0.1 by default"
+    );
+    assert_eq!(get(server.addr(), "/").status, 200);
+    server.shutdown();
+}
+
+#[test]
+fn shutdown_is_prompt_with_open_event_streams() {
+    let site = fixture();
+    let server = start(site.path());
+    let addr = server.addr();
+    let _events = Events::open(addr);
+    let started = Instant::now();
+    server.shutdown();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(TcpStream::connect(addr).is_err(), "no longer listening");
+}
+
+#[test]
+fn fifty_clients_twenty_requests_each_are_all_answered() {
+    let site = fixture();
+    let server = start(site.path());
+    let addr = server.addr();
+    let paths = [
+        "/",
+        "/posts/hello/",
+        "/tags/%E4%B8%AD%E6%96%87/",
+        "/css/extra.css",
+    ];
+    let clients: Vec<_> = (0..50)
+        .map(|client| {
+            std::thread::spawn(move || {
+                (0..20)
+                    .filter(|i| get(addr, paths[(client + i) % paths.len()]).status == 200)
+                    .count()
+            })
+        })
+        .collect();
+    let answered: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    assert_eq!(answered, 1000);
+    server.shutdown();
+}
