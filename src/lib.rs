@@ -24,6 +24,7 @@ use config::Config;
 use model::Site;
 use render::code_cache::{self, CodeCache};
 use render::markdown::Highlighter;
+use render::memo::{self, Memo, Recall};
 use render::theme::Theme;
 use render::{Output, RenderContext, RenderReport};
 
@@ -132,11 +133,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let output_dir = options.output_dir();
     write::check_output_folder(&output_dir, &options.root)?;
     let prepared = prepare(options, &mut clock)?;
+    let memo_key = absolute_text(&output_dir);
+    let previous = clock.time("memo", || load_memo(options, &memo_key));
     let sink = write::DiskSink::create(&output_dir)?;
+    let present = |path: &str| write::contained(&output_dir, path).is_some_and(|p| p.is_file());
+    let recall = Recall {
+        previous: &previous,
+        present: &present,
+    };
+    let emit = |o| sink.put(o);
     let rendered = clock.time("render", || {
-        render_into(&prepared, options, &|o| sink.put(o))
+        render_with(&prepared, options, &emit, None, Some(recall))
     });
-    let render_report = match rendered {
+    let mut render_report = match rendered {
         Ok(report) => report,
         Err(errors) => {
             sink.abandon()?;
@@ -145,7 +154,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let changed = sink.changed_files();
     clock.time("write", || sink.commit())?;
-    save_code_cache(options, &prepared.highlighter)?;
+    save_code_cache(options, &prepared.highlighter, render_report.reused == 0)?;
+    if let Some(mut memo) = render_report.memo.take() {
+        let dir = options.root.join(CACHE_DIR);
+        write::save_atomically(&dir, memo::FILE_NAME, &memo.to_bytes(&memo_key))?;
+    }
     Ok(report(&prepared, render_report, changed, clock))
 }
 
@@ -215,12 +228,32 @@ fn load_highlighter(options: &BuildOptions, config: &Config) -> Highlighter {
     Highlighter::new(&config.highlight).with_cache(cache)
 }
 
-/// Stores the code-block cache when this build changed it.
-fn save_code_cache(options: &BuildOptions, highlighter: &Highlighter) -> Result<()> {
+/// The memo of the previous build into this output folder, or an empty one.
+fn load_memo(options: &BuildOptions, output: &str) -> Memo {
+    let path = options.root.join(CACHE_DIR).join(memo::FILE_NAME);
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| Memo::from_bytes(&bytes, output))
+        .unwrap_or_default()
+}
+
+/// A folder's absolute path as text, to tell one output folder's memo from another's.
+fn absolute_text(dir: &Path) -> String {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    absolute.to_string_lossy().into_owned()
+}
+
+/// Stores the code-block cache when this build changed it; `complete` when every document was
+/// rendered (so unused blocks can go).
+fn save_code_cache(
+    options: &BuildOptions,
+    highlighter: &Highlighter,
+    complete: bool,
+) -> Result<()> {
     match highlighter.cache() {
-        Some(cache) if cache.is_dirty() => {
+        Some(cache) if cache.is_dirty(complete) => {
             let dir = options.root.join(CACHE_DIR);
-            write::save_atomically(&dir, code_cache::FILE_NAME, &cache.to_bytes())
+            write::save_atomically(&dir, code_cache::FILE_NAME, &cache.to_bytes(complete))
         }
         _ => Ok(()),
     }
@@ -260,6 +293,18 @@ pub fn render_into_cached(
     emit: &render::Emit<'_>,
     cache: Option<&render::cache::RenderCache>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
+    render_with(prepared, options, emit, cache, None)
+}
+
+/// Renders with whichever of the two memories applies: `serve`'s in-memory cache, or what the
+/// previous `yan build` into the same folder remembered.
+fn render_with(
+    prepared: &Prepared,
+    options: &BuildOptions,
+    emit: &render::Emit<'_>,
+    cache: Option<&render::cache::RenderCache>,
+    recall: Option<Recall<'_>>,
+) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
     let static_dir = options.root.join("static");
     let ctx = RenderContext::new(
         &prepared.site,
@@ -272,6 +317,10 @@ pub fn render_into_cached(
     );
     let ctx = match cache {
         Some(cache) => ctx.with_cache(cache),
+        None => ctx,
+    };
+    let ctx = match recall {
+        Some(recall) => ctx.with_memo(recall),
         None => ctx,
     };
     render::render_site(&ctx, emit)

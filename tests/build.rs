@@ -426,7 +426,12 @@ fn hostile_slugs_tags_and_categories_stay_inside_public() {
     site.build();
     let outside: Vec<_> = files_under(site.root())
         .into_iter()
-        .filter(|f| !f.starts_with("public/") && !f.starts_with("content/") && f != "config.yaml")
+        .filter(|f| {
+            !["public/", "content/", ".yan-cache/"]
+                .iter()
+                .any(|p| f.starts_with(p))
+                && f != "config.yaml"
+        })
         .collect();
     assert!(outside.is_empty(), "written outside public/: {outside:?}");
     assert!(!site.root().parent().unwrap().join("x").exists());
@@ -588,4 +593,48 @@ fn post_page_shows_toc_word_count_and_reading_time() {
             .read("posts/no-toc/index.html")
             .contains("<aside class=\"toc\"")
     );
+}
+
+#[test]
+fn rebuilds_render_exactly_what_changed() {
+    let site = sample();
+    site.build();
+    // An edited post shows its new text; its neighbours and listings follow its new title.
+    site.post(
+        "python-basics.md",
+        "title: Python 进阶\ndate: 2024-01-05\ntags: Python\ncategories: 编程语言",
+        "全新的正文。\n",
+    );
+    let report = site.build();
+    assert!(report.changed > 0 && report.changed < report.files);
+    assert!(
+        site.read("posts/python-basics/index.html")
+            .contains("全新的正文。")
+    );
+    assert!(
+        site.read("posts/tools/index.html").contains("Python 进阶"),
+        "neighbour link follows"
+    );
+    assert!(site.read("index.html").contains("Python 进阶"));
+    // A page removed from the output by hand comes back even though nothing changed.
+    std::fs::remove_file(site.public().join("posts/tools/index.html")).unwrap();
+    site.build();
+    assert!(site.read("posts/tools/index.html").contains("工具正文"));
+    // A template change re-renders every page that uses it.
+    site.write(
+        "templates/post.html",
+        "<p>新模板 {{ page.title }}</p>\n{{ page.content | safe }}",
+    );
+    site.build();
+    assert!(
+        site.read("posts/rust-intro/index.html")
+            .starts_with("<p>新模板 Rust 入门：所有权</p>")
+    );
+    // A changed date format reaches every page that shows a date.
+    site.write(
+        "config.yaml",
+        &format!("{CONFIG}date_format: \"%Y 年 %m 月 %d 日\"\n"),
+    );
+    site.build();
+    assert!(site.read("index.html").contains("2024 年 02 月 01 日"));
 }

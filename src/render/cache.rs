@@ -20,21 +20,29 @@ use super::RenderContext;
 use super::markdown::{self, MarkdownOptions, MarkdownSource, RenderedMarkdown};
 use crate::error::Diagnostic;
 
-/// A cache attached to a render, with the keys of what every page and document shares.
+/// A cache attached to a render.
 #[derive(Clone, Copy)]
 pub struct Cached<'a> {
     cache: &'a RenderCache,
-    /// Key of the shared template context (`config`, `site`, …).
-    base: Key,
-    /// Key of what every document's Markdown depends on: the config and the URL map.
-    environment: Key,
 }
 
-impl<'a> RenderContext<'a> {
-    /// This context, reusing and filling `cache`.
-    pub fn with_cache(mut self, cache: &'a RenderCache) -> Self {
+/// The keys of what every page and document of a build shares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SharedKeys {
+    /// The shared template context (`config`, `site`, …), the templates and yan's version.
+    pub base: Key,
+    /// What every document's Markdown depends on: the config, the URL map and yan's version.
+    pub environment: Key,
+}
+
+impl SharedKeys {
+    /// The keys of a render context's shared inputs.
+    pub fn of(ctx: &RenderContext<'_>) -> Self {
+        let version = env!("CARGO_PKG_VERSION");
         let mut hasher = KeyHasher::new();
-        for (key, value) in self
+        hasher.str(version);
+        hasher.0.update(&ctx.theme.fingerprint().to_le_bytes());
+        for (key, value) in ctx
             .base
             .clone()
             .into_json()
@@ -47,16 +55,33 @@ impl<'a> RenderContext<'a> {
         }
         let base = hasher.finish_key();
         let mut hasher = KeyHasher::new();
-        hash_json(&mut hasher, self.config);
-        let mut urls: Vec<_> = super::url_map(self.site, self.config).into_iter().collect();
+        hasher.str(version);
+        hash_json(&mut hasher, ctx.config);
+        let mut urls: Vec<_> = super::url_map(ctx.site, ctx.config).into_iter().collect();
         urls.sort();
         urls.hash(&mut hasher);
-        self.cache = Some(Cached {
-            cache,
+        SharedKeys {
             base,
             environment: hasher.finish_key(),
-        });
+        }
+    }
+}
+
+impl<'a> RenderContext<'a> {
+    /// This context, reusing and filling `cache`.
+    pub fn with_cache(mut self, cache: &'a RenderCache) -> Self {
+        self.cache = Some(Cached { cache });
         self
+    }
+
+    /// The key of one document's Markdown.
+    pub fn markdown_key(&self, source: &MarkdownSource<'_>) -> Key {
+        markdown_key(
+            self.keys.environment,
+            source.path,
+            source.text,
+            source.first_line,
+        )
     }
 
     /// Renders one document's Markdown, or takes it from the cache.
@@ -69,7 +94,7 @@ impl<'a> RenderContext<'a> {
         match &self.cache {
             None => render(),
             Some(c) => {
-                let key = markdown_key(c.environment, source.path, source.text, source.first_line);
+                let key = self.markdown_key(source);
                 c.cache.markdown(key, render)
             }
         }
@@ -92,7 +117,7 @@ impl<'a> RenderContext<'a> {
         match &self.cache {
             None => render(),
             Some(c) => {
-                let key = page_key(c.base, template, output, context);
+                let key = page_key(self.keys.base, template, output, context);
                 c.cache.page(key, render)
             }
         }

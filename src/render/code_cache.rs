@@ -90,17 +90,22 @@ impl CodeCache {
         key
     }
 
-    /// Whether this build highlighted anything new or left blocks unused, i.e. whether the
-    /// stored cache should be rewritten.
-    pub fn is_dirty(&self) -> bool {
-        self.highlighted() > 0 || self.used.lock().expect("cache lock").len() != self.known.len()
+    /// Whether the stored cache should be rewritten: this build highlighted something new, or
+    /// (when it rendered every document, so `complete`) left stored blocks unused.
+    pub fn is_dirty(&self, complete: bool) -> bool {
+        self.highlighted() > 0
+            || (complete && self.used.lock().expect("cache lock").len() != self.known.len())
     }
 
-    /// The blocks this build used, as bytes to store; blocks no longer used are dropped.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The blocks to store. When this build rendered every document (`complete`), blocks it
+    /// did not use are dropped; otherwise the unrendered documents may still need them.
+    pub fn to_bytes(&self, complete: bool) -> Vec<u8> {
         let used = self.used.lock().expect("cache lock");
         let fresh = self.fresh.lock().expect("cache lock");
-        let kept = self.known.iter().filter(|(k, _)| used.contains(*k));
+        let kept = self
+            .known
+            .iter()
+            .filter(|(k, _)| !complete || used.contains(*k));
         let entries: Vec<(&Key, &Box<str>)> = kept.chain(fresh.iter()).collect();
         let mut bytes =
             Vec::with_capacity(64 + entries.iter().map(|(_, v)| v.len() + 20).sum::<usize>());
@@ -167,19 +172,19 @@ mod tests {
             "<span>fn</span>".to_string()
         });
         assert_eq!(html, "<span>fn</span>");
-        let again = CodeCache::from_bytes(&cache.to_bytes(), "v1");
+        let again = CodeCache::from_bytes(&cache.to_bytes(true), "v1");
         assert_eq!(again.loaded(), 1);
         let html = again.get_or_insert_with("rust", "fn main() {}", || unreachable!("cached"));
         assert_eq!(html, "<span>fn</span>");
         assert_eq!(calls, 1);
-        assert!(!again.is_dirty());
+        assert!(!again.is_dirty(true));
     }
 
     #[test]
     fn other_settings_or_corruption_start_empty() {
         let cache = CodeCache::new("v1");
         cache.get_or_insert_with("py", "print(1)", || "x".to_string());
-        let bytes = cache.to_bytes();
+        let bytes = cache.to_bytes(true);
         assert_eq!(CodeCache::from_bytes(&bytes, "v2").loaded(), 0);
         let mut corrupt = bytes.clone();
         corrupt[50] ^= 1;
@@ -196,9 +201,20 @@ mod tests {
         let cache = CodeCache::new("v1");
         cache.get_or_insert_with("a", "1", || "one".to_string());
         cache.get_or_insert_with("a", "2", || "two".to_string());
-        let next = CodeCache::from_bytes(&cache.to_bytes(), "v1");
+        let next = CodeCache::from_bytes(&cache.to_bytes(true), "v1");
         next.get_or_insert_with("a", "1", || unreachable!());
-        assert!(next.is_dirty(), "block 2 went unused");
-        assert_eq!(CodeCache::from_bytes(&next.to_bytes(), "v1").loaded(), 1);
+        assert!(next.is_dirty(true), "block 2 went unused");
+        assert!(
+            !next.is_dirty(false),
+            "unrendered documents may still use block 2"
+        );
+        assert_eq!(
+            CodeCache::from_bytes(&next.to_bytes(true), "v1").loaded(),
+            1
+        );
+        assert_eq!(
+            CodeCache::from_bytes(&next.to_bytes(false), "v1").loaded(),
+            2
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod code_cache;
 pub mod feeds;
 pub mod markdown;
+pub mod memo;
 pub mod pages;
 pub mod theme;
 pub mod views;
@@ -42,6 +43,8 @@ pub enum Body {
     Embedded(&'static [u8]),
     /// A file to copy as is.
     Copy(PathBuf),
+    /// The file the previous build wrote here is still right: leave it.
+    Keep,
 }
 
 impl Output {
@@ -74,6 +77,12 @@ pub struct RenderContext<'a> {
     pub base: tera::Context,
     /// Results of earlier builds to reuse (`serve`); see [`RenderContext::with_cache`].
     pub cache: Option<cache::Cached<'a>>,
+    /// Keys of the inputs every page shares.
+    pub keys: cache::SharedKeys,
+    /// What earlier `yan build`s learned, to skip unchanged pages; see [`RenderContext::with_memo`].
+    pub memo: Option<memo::Recall<'a>>,
+    /// Collects this build's memo, when there is one.
+    pub recorder: Option<memo::Recorder>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -108,7 +117,23 @@ impl<'a> RenderContext<'a> {
             static_dir,
             base,
             cache: None,
+            keys: cache::SharedKeys::default(),
+            memo: None,
+            recorder: None,
         }
+        .with_keys()
+    }
+
+    /// This context, skipping what `recall` shows unchanged and recording a new memo.
+    pub fn with_memo(mut self, recall: memo::Recall<'a>) -> Self {
+        self.memo = Some(recall);
+        self.recorder = Some(memo::Recorder::default());
+        self
+    }
+
+    fn with_keys(mut self) -> Self {
+        self.keys = cache::SharedKeys::of(&self);
+        self
     }
 }
 
@@ -137,6 +162,10 @@ pub struct RenderReport {
     pub warnings: Vec<Diagnostic>,
     /// Per post and page: links and anchors.
     pub facts: Vec<PageFacts>,
+    /// What this build remembers for the next (`yan build` only).
+    pub memo: Option<memo::Memo>,
+    /// Posts and pages taken from the previous build's memo, not rendered.
+    pub reused: usize,
 }
 
 /// The sink `render_site` hands each finished file to; may fail (a write error).
@@ -216,6 +245,11 @@ pub fn render_site(
     if !write_errors.is_empty() {
         return Err(write_errors);
     }
+    report.reused = ctx
+        .recorder
+        .as_ref()
+        .map_or(0, memo::Recorder::reused_count);
+    report.memo = ctx.recorder.as_ref().map(memo::Recorder::take);
     Ok(report)
 }
 
@@ -248,21 +282,38 @@ fn render_entry(
         &ctx.site.pages[id]
     };
     let source_display = ctx.content_display.join(&entry.doc.path);
-    let rendered = ctx.render_markdown(
-        &MarkdownSource {
-            text: &entry.doc.body,
-            path: &entry.doc.path,
-            first_line: entry.doc.body_line,
-            url: &entry.url,
-        },
-        options,
-    );
-    let reading_minutes = rendered
-        .word_count
-        .div_ceil(ctx.config.reading_speed)
-        .max(1);
-    let page = pages::entry_page(ctx, entry, is_post, &rendered, reading_minutes);
+    let source = MarkdownSource {
+        text: &entry.doc.body,
+        path: &entry.doc.path,
+        first_line: entry.doc.body_line,
+        url: &entry.url,
+    };
+    let markdown_key = ctx.markdown_key(&source);
     let template = if is_post { "post.html" } else { "page.html" };
+    if let Some(kept) = keep_unchanged(ctx, entry, is_post, markdown_key, keep_html, template) {
+        emit(Output {
+            path: entry.output.clone(),
+            body: Body::Keep,
+        })?;
+        let facts = PageFacts {
+            source: source_display,
+            url: entry.url.clone(),
+            heading_ids: kept.heading_ids,
+            links: kept.links,
+        };
+        return Ok((kept.digest, facts));
+    }
+    let rendered = ctx.render_markdown(&source, options);
+    let reading_minutes = reading_minutes(ctx, rendered.word_count);
+    let page = pages::entry_page(
+        ctx,
+        entry,
+        is_post,
+        &rendered.html,
+        &rendered.toc,
+        rendered.word_count,
+        reading_minutes,
+    );
     let output = pages::render_entry_page(
         ctx,
         context,
@@ -272,13 +323,75 @@ fn render_entry(
         &source_display,
     )?;
     emit(output)?;
-    Ok(digest_of(
+    drop(page);
+    let toc = ctx.recorder.as_ref().map(|_| rendered.toc.clone());
+    let word_count = rendered.word_count;
+    let (digest, facts) = digest_of(
         rendered,
         reading_minutes,
         keep_html,
         source_display,
         &entry.url,
-    ))
+    );
+    if let (Some(recorder), Some(toc)) = (&ctx.recorder, toc) {
+        let key = pages::entry_page_key(
+            ctx,
+            entry,
+            is_post,
+            markdown_key,
+            &toc,
+            word_count,
+            template,
+        );
+        recorder.page(&entry.output, key);
+        let memo = memo::EntryMemo {
+            digest: digest.clone(),
+            toc,
+            heading_ids: facts.heading_ids.clone(),
+            links: facts.links.clone(),
+            word_count,
+        };
+        recorder.entry(markdown_key, memo);
+    }
+    Ok((digest, facts))
+}
+
+/// Minutes to read `word_count` words at the configured speed, at least one.
+fn reading_minutes(ctx: &RenderContext<'_>, word_count: usize) -> usize {
+    word_count.div_ceil(ctx.config.reading_speed).max(1)
+}
+
+/// What the previous build remembered of this entry, when neither its Markdown nor its page
+/// changed and its file is still in place (so it need not be rendered or written).
+fn keep_unchanged(
+    ctx: &RenderContext<'_>,
+    entry: &crate::model::Entry,
+    is_post: bool,
+    markdown_key: cache::Key,
+    keep_html: bool,
+    template: &str,
+) -> Option<memo::EntryMemo> {
+    let (recall, recorder) = (ctx.memo?, ctx.recorder.as_ref()?);
+    let remembered = recall.previous.entry(markdown_key)?;
+    if keep_html && remembered.digest.feed_html.is_none() {
+        return None;
+    }
+    let key = pages::entry_page_key(
+        ctx,
+        entry,
+        is_post,
+        markdown_key,
+        &remembered.toc,
+        remembered.word_count,
+        template,
+    );
+    if !recall.unchanged(&entry.output, key) {
+        return None;
+    }
+    recorder.page(&entry.output, key);
+    recorder.entry(markdown_key, remembered.clone());
+    recorder.reused();
+    Some(remembered.clone())
 }
 
 fn digest_of(

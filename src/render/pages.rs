@@ -159,6 +159,16 @@ pub fn render_job(
         },
     );
     let output = output_file(&path);
+    if let (Some(recall), Some(recorder)) = (ctx.memo, &ctx.recorder) {
+        let key = crate::render::cache::page_key(ctx.keys.base, template, &output, context);
+        recorder.page(&output, key);
+        if recall.unchanged(&output, key) {
+            return Ok(Output {
+                path: output,
+                body: crate::render::Body::Keep,
+            });
+        }
+    }
     let html = ctx.render_template(template, &output, context, None)?;
     Ok(Output::bytes(output, html))
 }
@@ -288,7 +298,9 @@ pub fn entry_page<'a>(
     ctx: &RenderContext<'a>,
     entry: &'a crate::model::Entry,
     is_post: bool,
-    rendered: &'a crate::render::markdown::RenderedMarkdown,
+    content: &'a str,
+    toc: &'a [crate::render::markdown::TocEntry],
+    word_count: usize,
     reading_minutes: usize,
 ) -> EntryPage<'a> {
     let config = ctx.config;
@@ -315,10 +327,10 @@ pub fn entry_page<'a>(
             .unwrap_or_default(),
         tags: tag_refs(site, entry),
         categories: category_refs(site, entry),
-        content: &rendered.html,
-        toc: &rendered.toc,
+        content,
+        toc,
         toc_enabled: front.toc,
-        word_count: rendered.word_count,
+        word_count,
         reading_minutes,
         cover: front.cover.as_deref().unwrap_or(""),
         extra: &front.extra,
@@ -326,6 +338,25 @@ pub fn entry_page<'a>(
         next: if is_post { neighbour(entry.next) } else { None },
         pinned: front.top > 0,
     }
+}
+
+/// The key a post or page is rendered from: its Markdown's key stands for the body, so the
+/// key is known without rendering the Markdown.
+pub fn entry_page_key(
+    ctx: &RenderContext<'_>,
+    entry: &crate::model::Entry,
+    is_post: bool,
+    markdown_key: crate::render::cache::Key,
+    toc: &[crate::render::markdown::TocEntry],
+    word_count: usize,
+    template: &str,
+) -> crate::render::cache::Key {
+    let minutes = word_count.div_ceil(ctx.config.reading_speed).max(1);
+    let page = entry_page(ctx, entry, is_post, "", toc, word_count, minutes);
+    let mut context = tera::Context::new();
+    context.insert("page", &page);
+    context.insert("markdown", &format!("{markdown_key:032x}"));
+    crate::render::cache::page_key(ctx.keys.base, template, &entry.output, &context)
 }
 
 /// Renders a post or page template for `entry`; `context` holds the shared variables and is

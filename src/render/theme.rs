@@ -25,6 +25,7 @@ enum Origin {
 pub struct Theme {
     tera: tera::Tera,
     origins: HashMap<String, Origin>,
+    fingerprint: u128,
 }
 
 impl Theme {
@@ -73,11 +74,17 @@ impl Theme {
         let mut theme = Theme {
             tera: tera::Tera::default(),
             origins,
+            fingerprint: fingerprint(&sources),
         };
         tera.add_raw_templates(templates.collect::<Vec<_>>())
             .map_err(|e| vec![theme.diagnostic(&e, None, display_root)])?;
         theme.tera = tera;
         Ok(theme)
+    }
+
+    /// A hash of every template's name and text: pages rendered with another theme differ.
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// Renders template `name` with `context` into HTML bytes; errors name the template and, where given, the
@@ -120,6 +127,19 @@ impl Theme {
             None => diagnostic,
         }
     }
+}
+
+fn fingerprint(sources: &HashMap<String, (String, Origin)>) -> u128 {
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for name in names {
+        for part in [name.as_bytes(), sources[name].0.as_bytes()] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+    }
+    hasher.digest128()
 }
 
 /// Every message in an error's source chain, outermost first, without repeats.

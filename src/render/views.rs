@@ -11,7 +11,7 @@ use crate::render::markdown::TocEntry;
 
 /// What the Markdown pass learned about a post that listing pages, feeds and the search index
 /// need after the post's own page is written.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Digest {
     /// HTML shown on listing pages: the part above `<!-- more -->`, else the automatic excerpt.
     pub summary: String,

@@ -120,8 +120,19 @@ impl DiskSink {
             || Diagnostic::new(&output.path, "refusing to write outside the output folder");
         let target = contained(&self.staging, &output.path).ok_or_else(refuse)?;
         let current = contained(&self.output, &output.path).ok_or_else(refuse)?;
+        if matches!(output.body, Body::Keep) {
+            if !current.is_file() {
+                return Err(kept_without_previous(&output.path));
+            }
+            self.produced
+                .lock()
+                .expect("sink lock")
+                .insert(output.path, false);
+            return Ok(());
+        }
         let copied;
         let bytes: &[u8] = match &output.body {
+            Body::Keep => unreachable!("handled above"),
             Body::Bytes(bytes) => bytes,
             Body::Embedded(bytes) => bytes,
             Body::Copy(source) => {
@@ -247,6 +258,14 @@ pub fn save_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     fs::rename(&temporary, &target).map_err(|e| Error::io(&target, e))
 }
 
+/// The error for a page render asked to keep but that has no earlier file to keep (a bug).
+pub fn kept_without_previous(path: &str) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        "internal error: asked to keep a file that no earlier build wrote",
+    )
+}
+
 /// Keeps a built site in memory: output path → bytes. Used by `serve` and `check`.
 #[derive(Debug, Default)]
 pub struct MemorySink {
@@ -267,6 +286,7 @@ impl MemorySink {
             Body::Copy(source) => {
                 fs::read(&source).map_err(|e| Diagnostic::new(&source, e.to_string()))?
             }
+            Body::Keep => return Err(kept_without_previous(&output.path)),
         };
         self.files
             .lock()

@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use headings::heading_id;
 pub use highlight::{HighlightOptions, Highlighter, theme_names};
@@ -73,7 +73,7 @@ pub struct RenderedMarkdown {
 }
 
 /// One entry of the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     /// Heading level, 2 to 4.
     pub level: u8,
@@ -86,7 +86,7 @@ pub struct TocEntry {
 }
 
 /// A link or image found in a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// `true` for an image (`![](…)`), `false` for a link.
     pub is_image: bool,
@@ -101,7 +101,7 @@ pub struct Link {
 }
 
 /// What a link points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkKind {
     /// `http:`, `https:`, `mailto:` and other schemes: left alone.
     External,

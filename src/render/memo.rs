@@ -1,0 +1,182 @@
+//! What a `yan build` remembers for the next one, so a build where little changed does little.
+//!
+//! For every post and page, keyed by the hash of its Markdown's inputs, the memo keeps what the
+//! rest of the site needs from it (summary, word count, toc, links): an unchanged post is not
+//! parsed again. For every output file it keeps the key its page was rendered from: a page
+//! whose key is unchanged, and whose file is still in the output folder, is neither rendered
+//! nor written. The memo is bytes in and out: `lib.rs` reads and saves it under `.yan-cache/`.
+//! A memo of another yan version, another output folder, or one that does not parse, is
+//! ignored.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::cache::Key;
+use super::markdown::{Link, TocEntry};
+use super::views::Digest;
+
+/// File name of the memo inside the site's cache folder.
+pub const FILE_NAME: &str = "build-memo.json";
+
+/// What a post's Markdown produced, minus its HTML body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EntryMemo {
+    /// Summary, counts, search text (and the body for feed posts).
+    pub digest: Digest,
+    /// The table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Every heading id.
+    pub heading_ids: Vec<String>,
+    /// Every link and image.
+    pub links: Vec<Link>,
+    /// Word count.
+    pub word_count: usize,
+}
+
+/// A build's memo.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Memo {
+    version: String,
+    output: String,
+    #[serde(with = "keyed")]
+    entries: HashMap<Key, EntryMemo>,
+    #[serde(with = "paged")]
+    pages: HashMap<String, Key>,
+}
+
+impl Memo {
+    /// The memo stored in `bytes` if it was written by this yan version for this output folder.
+    pub fn from_bytes(bytes: &[u8], output: &str) -> Option<Memo> {
+        let memo: Memo = serde_json::from_slice(bytes).ok()?;
+        (memo.version == env!("CARGO_PKG_VERSION") && memo.output == output).then_some(memo)
+    }
+
+    /// The memo as bytes to store, for a build into `output`.
+    pub fn to_bytes(&mut self, output: &str) -> Vec<u8> {
+        self.output = output.to_string();
+        serde_json::to_vec(self).expect("a memo serializes")
+    }
+
+    /// What the post with this Markdown key produced last time.
+    pub fn entry(&self, key: Key) -> Option<&EntryMemo> {
+        self.entries.get(&key)
+    }
+
+    /// The key the file at `output` was rendered from last time.
+    pub fn page(&self, output: &str) -> Option<Key> {
+        self.pages.get(output).copied()
+    }
+}
+
+/// The previous build's memo, and a way to ask whether an output file is still in place.
+#[derive(Clone, Copy)]
+pub struct Recall<'a> {
+    /// The previous memo.
+    pub previous: &'a Memo,
+    /// Whether the output folder still has this file (path relative to it).
+    pub present: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+impl Recall<'_> {
+    /// Whether the page at `output` was last rendered from `key` and is still on disk.
+    pub fn unchanged(&self, output: &str, key: Key) -> bool {
+        self.previous.page(output) == Some(key) && (self.present)(output)
+    }
+}
+
+/// Collects this build's memo as pages are rendered, from any thread.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    entries: Mutex<HashMap<Key, EntryMemo>>,
+    pages: Mutex<HashMap<String, Key>>,
+    reused: std::sync::atomic::AtomicUsize,
+}
+
+impl Recorder {
+    /// Remembers what a post's Markdown produced.
+    pub fn entry(&self, key: Key, memo: EntryMemo) {
+        self.entries.lock().expect("memo lock").insert(key, memo);
+    }
+
+    /// Counts a post or page taken from the previous memo instead of rendered.
+    pub fn reused(&self) {
+        self.reused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many posts and pages were taken from the previous memo.
+    pub fn reused_count(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Remembers the key a page was rendered from.
+    pub fn page(&self, output: &str, key: Key) {
+        self.pages
+            .lock()
+            .expect("memo lock")
+            .insert(output.to_string(), key);
+    }
+
+    /// The finished memo, taken out of the recorder.
+    pub fn take(&self) -> Memo {
+        Memo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            output: String::new(),
+            entries: std::mem::take(&mut *self.entries.lock().expect("memo lock")),
+            pages: std::mem::take(&mut *self.pages.lock().expect("memo lock")),
+        }
+    }
+}
+
+/// Keys as hex strings in JSON (JSON numbers cannot hold 128 bits).
+mod keyed {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        map: &HashMap<Key, EntryMemo>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let hex: HashMap<String, &EntryMemo> =
+            map.iter().map(|(k, v)| (format!("{k:032x}"), v)).collect();
+        hex.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<HashMap<Key, EntryMemo>, D::Error> {
+        let hex: HashMap<String, EntryMemo> = HashMap::deserialize(d)?;
+        hex.into_iter()
+            .map(|(k, v)| {
+                Key::from_str_radix(&k, 16)
+                    .map(|k| (k, v))
+                    .map_err(serde::de::Error::custom)
+            })
+            .collect()
+    }
+}
+
+/// Page keys as hex strings in JSON.
+mod paged {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(map: &HashMap<String, Key>, s: S) -> Result<S::Ok, S::Error> {
+        let hex: HashMap<&String, String> =
+            map.iter().map(|(k, v)| (k, format!("{v:032x}"))).collect();
+        hex.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<HashMap<String, Key>, D::Error> {
+        let hex: HashMap<String, String> = HashMap::deserialize(d)?;
+        hex.into_iter()
+            .map(|(k, v)| {
+                Key::from_str_radix(&v, 16)
+                    .map(|v| (k, v))
+                    .map_err(serde::de::Error::custom)
+            })
+            .collect()
+    }
+}
