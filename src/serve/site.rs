@@ -162,7 +162,7 @@ impl Builder {
             Body::Bytes(bytes) => bytes.into(),
             Body::Embedded(bytes) => bytes.into(),
             Body::Copy(source) => self.copy(&source)?,
-            Body::Keep => return Err(kept_in_memory(&output.path)),
+            Body::Keep => return Err(crate::write::kept_without_previous(&output.path)),
         };
         Ok((output.path, bytes))
     }
@@ -208,9 +208,4 @@ mod tests {
         let removed = files(&[("css/style.css", "x")]);
         assert_eq!(Change::between(&old, &removed), Change::Files(1));
     }
-}
-
-/// Only a disk build remembers pages between runs; in memory nothing can be kept.
-fn kept_in_memory(path: &str) -> Diagnostic {
-    crate::write::kept_without_previous(path)
 }
