@@ -221,11 +221,11 @@ pub const CACHE_DIR: &str = ".yan-cache";
 fn load_highlighter(options: &BuildOptions, config: &Config) -> Highlighter {
     let salt = Highlighter::cache_salt(&config.highlight);
     let path = options.root.join(CACHE_DIR).join(code_cache::FILE_NAME);
-    let cache = match std::fs::read(&path) {
+    let load = move || match std::fs::read(&path) {
         Ok(bytes) => CodeCache::from_bytes(&bytes, &salt),
         Err(_) => CodeCache::new(&salt),
     };
-    Highlighter::new(&config.highlight).with_cache(cache)
+    Highlighter::new(&config.highlight).with_cache(Box::new(load))
 }
 
 /// The memo of the previous build into this output folder, or an empty one.

@@ -54,27 +54,40 @@ pub fn theme_names() -> Vec<&'static str> {
 /// Highlights code blocks; built once per build and shared by every thread.
 pub struct Highlighter {
     options: HighlightOptions,
-    cache: Option<CodeCache>,
+    cache: OnceLock<CodeCache>,
+    /// Reads the cache of earlier builds, on the first block that needs highlighting (a build
+    /// that highlights nothing never reads it).
+    load_cache: Option<CacheLoader>,
 }
+
+/// Produces the code-block cache when it is first needed.
+pub type CacheLoader = Box<dyn Fn() -> CodeCache + Send + Sync>;
 
 impl Highlighter {
     /// Prepares a highlighter for these settings (theme names are checked with the config).
     pub fn new(options: &HighlightOptions) -> Self {
         Highlighter {
             options: options.clone(),
-            cache: None,
+            cache: OnceLock::new(),
+            load_cache: None,
         }
     }
 
-    /// The same highlighter, reusing blocks highlighted by earlier builds.
-    pub fn with_cache(mut self, cache: CodeCache) -> Self {
-        self.cache = Some(cache);
+    /// The same highlighter, reusing blocks highlighted by earlier builds: `load` is called
+    /// once, when the first block needs highlighting.
+    pub fn with_cache(mut self, load: CacheLoader) -> Self {
+        self.load_cache = Some(load);
         self
     }
 
-    /// The cache, to be saved after the build.
+    /// The cache, if this build used it, to be saved after the build.
     pub fn cache(&self) -> Option<&CodeCache> {
-        self.cache.as_ref()
+        self.cache.get()
+    }
+
+    fn active_cache(&self) -> Option<&CodeCache> {
+        let load = self.load_cache.as_ref()?;
+        Some(self.cache.get_or_init(load))
     }
 
     /// What a block's HTML depends on besides its text: the cache key's salt.
@@ -96,7 +109,7 @@ impl Highlighter {
     pub fn highlight_block(&self, lang: Option<&str>, code: &str) -> String {
         let lang = lang.map(str::trim).filter(|l| !l.is_empty());
         let syntax = lang.and_then(find_syntax);
-        let inner = match (syntax, &self.cache) {
+        let inner = match (syntax, syntax.and_then(|_| self.active_cache())) {
             (None, _) => escape(code),
             (Some(syntax), Some(cache)) => {
                 cache.get_or_insert_with(&syntax.name, code, || classed(syntax, code))
