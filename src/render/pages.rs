@@ -192,14 +192,39 @@ fn paginator<'a>(
         total_items: pager_total(ctx.site, base),
         prev_url: (pager.number > 1).then(|| url_of(pager.number - 1)),
         next_url: (pager.number < pager.total_pages).then(|| url_of(pager.number + 1)),
-        pages: (1..=pager.total_pages)
-            .map(|n| PageLink {
-                number: n,
-                url: url_of(n),
+        pages: page_window(pager.number, pager.total_pages)
+            .into_iter()
+            .map(|(number, gap_before)| PageLink {
+                number,
+                url: url_of(number),
+                gap_before,
             })
             .collect(),
         base_url: url_of(1),
     }
+}
+
+/// How many page numbers to show either side of the current one.
+const PAGE_WINDOW: usize = 2;
+
+/// The page numbers a paginator shows — first, last, and the window around `current` — each
+/// with whether numbers were skipped before it.
+fn page_window(current: usize, total: usize) -> Vec<(usize, bool)> {
+    let near = current.saturating_sub(PAGE_WINDOW).max(1)..=(current + PAGE_WINDOW).min(total);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .collect();
+    numbers.dedup();
+    let mut previous = 0;
+    numbers
+        .into_iter()
+        .map(|n| {
+            let gap = n > previous + 1;
+            previous = n;
+            (n, gap)
+        })
+        .collect()
 }
 
 /// Number of posts in the list paginated under `base`.
@@ -373,4 +398,25 @@ pub fn render_entry_page(
     context.insert("page", page);
     let html = ctx.render_template(template, output, context, Some(source))?;
     Ok(Output::bytes(output.to_string(), html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn paginators_show_a_window_not_every_page() {
+        let numbers = |c, t| {
+            page_window(c, t)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(numbers(1, 1), [1]);
+        assert_eq!(numbers(1, 3), [1, 2, 3]);
+        assert_eq!(numbers(50, 1000), [1, 48, 49, 50, 51, 52, 1000]);
+        assert_eq!(numbers(1000, 1000), [1, 998, 999, 1000]);
+        let gaps: Vec<bool> = page_window(50, 1000).into_iter().map(|(_, g)| g).collect();
+        assert_eq!(gaps, [false, true, false, false, false, false, true]);
+    }
 }

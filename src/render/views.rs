@@ -263,7 +263,8 @@ pub struct PaginatorView<'a> {
     pub prev_url: Option<String>,
     /// URL of the next (older) page.
     pub next_url: Option<String>,
-    /// Every page's number and URL.
+    /// Page numbers to show: the first, the last, and two either side of the current one
+    /// (a list of every page would make paginating thousands of posts quadratic).
     pub pages: Vec<PageLink>,
     /// URL of page 1.
     pub base_url: String,
@@ -276,6 +277,8 @@ pub struct PageLink {
     pub number: usize,
     /// URL with root.
     pub url: String,
+    /// Pages are left out between the previous link and this one (show `…`).
+    pub gap_before: bool,
 }
 
 /// `term` on tag and category pages.
