@@ -153,9 +153,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     };
     let changed = sink.changed_files();
-    clock.time("write", || sink.commit())?;
+    let outputs = clock.time("write", || sink.commit(previous.outputs()))?;
     save_code_cache(options, &prepared.highlighter, render_report.reused == 0)?;
     if let Some(mut memo) = render_report.memo.take() {
+        memo.set_outputs(outputs);
         let dir = options.root.join(CACHE_DIR);
         write::save_atomically(&dir, memo::FILE_NAME, &memo.to_bytes(&memo_key))?;
     }

@@ -328,6 +328,46 @@ pub fn page_key(base: Key, template: &str, output: &str, context: &tera::Context
     hasher.finish_key()
 }
 
+/// The key of a page built from serializable views, hashed as their JSON is written, without
+/// building a context: `parts` are this page's own variables by name.
+pub fn view_key(base: Key, template: &str, output: &str, parts: &[(&str, &dyn ErasedView)]) -> Key {
+    let mut hasher = KeyHasher::new();
+    hasher.0.update(&base.to_le_bytes());
+    hasher.str(template);
+    hasher.str(output);
+    for (name, view) in parts {
+        hasher.str(name);
+        view.feed(&mut hasher);
+    }
+    hasher.finish_key()
+}
+
+/// A view that can be fed to a [`KeyHasher`] as JSON (serde's `Serialize` is not object safe).
+pub trait ErasedView {
+    /// Writes the view's JSON into the hasher.
+    fn feed(&self, hasher: &mut KeyHasher);
+}
+
+impl<T: Serialize> ErasedView for T {
+    fn feed(&self, hasher: &mut KeyHasher) {
+        serde_json::to_writer(HashWriter(hasher), self).expect("views serialize");
+    }
+}
+
+/// Lets serde_json write straight into a hasher.
+struct HashWriter<'a>(&'a mut KeyHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

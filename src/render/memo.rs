@@ -44,6 +44,8 @@ pub struct Memo {
     entries: HashMap<Key, EntryMemo>,
     #[serde(with = "paged")]
     pages: HashMap<String, Key>,
+    /// Every file the build wrote into the output folder.
+    outputs: Vec<String>,
 }
 
 impl Memo {
@@ -62,6 +64,17 @@ impl Memo {
     /// What the post with this Markdown key produced last time.
     pub fn entry(&self, key: Key) -> Option<&EntryMemo> {
         self.entries.get(&key)
+    }
+
+    /// Every file the build that wrote this memo put in the output folder (`None` for an
+    /// empty memo, which knows nothing).
+    pub fn outputs(&self) -> Option<&[String]> {
+        (!self.version.is_empty()).then_some(self.outputs.as_slice())
+    }
+
+    /// Records every file this build put in the output folder.
+    pub fn set_outputs(&mut self, outputs: Vec<String>) {
+        self.outputs = outputs;
     }
 
     /// The key the file at `output` was rendered from last time.
@@ -126,6 +139,7 @@ impl Recorder {
             output: String::new(),
             entries: std::mem::take(&mut *self.entries.lock().expect("memo lock")),
             pages: std::mem::take(&mut *self.pages.lock().expect("memo lock")),
+            outputs: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@ use super::views::*;
 use super::{Output, RenderContext};
 use crate::error::Diagnostic;
 use crate::model::{Pager, Site, output_file, pager_path, paginate};
+use crate::render::cache::{ErasedView, view_key};
 
 /// A generated (non-post) HTML page.
 #[derive(Debug, Clone)]
@@ -100,14 +101,68 @@ pub fn render_job(
     digests: &[Digest],
     job: &Job,
 ) -> Result<Output, Diagnostic> {
+    let path = job_path(ctx.site, job);
+    let output = output_file(&path);
+    let views = listing_views(ctx, digests, job, &path);
+    if let (Some(recall), Some(recorder)) = (ctx.memo, &ctx.recorder) {
+        let key = view_key(ctx.keys.base, views.template, &output, &views.parts());
+        recorder.page(&output, key);
+        if recall.unchanged(&output, key) {
+            return Ok(Output {
+                path: output,
+                body: crate::render::Body::Keep,
+            });
+        }
+    }
+    reset(context);
+    context.insert("page", &views.page);
+    if let Some(paginator) = &views.paginator {
+        context.insert("paginator", paginator);
+    }
+    if let Some(term) = &views.term {
+        context.insert("term", term);
+    }
+    if let Some(archive) = &views.archive {
+        context.insert("archive", archive);
+    }
+    let html = ctx.render_template(views.template, &output, context, None)?;
+    Ok(Output::bytes(output, html))
+}
+
+/// The variables of one generated page, before they go into a template context.
+struct ListingViews<'a> {
+    template: &'static str,
+    page: ListPage,
+    paginator: Option<PaginatorView<'a>>,
+    term: Option<TermPage<'a>>,
+    archive: Option<ArchiveView<'a>>,
+}
+
+impl ListingViews<'_> {
+    /// The variables by name, for the page's key.
+    fn parts(&self) -> [(&str, &dyn ErasedView); 4] {
+        [
+            ("page", &self.page),
+            ("paginator", &self.paginator),
+            ("term", &self.term),
+            ("archive", &self.archive),
+        ]
+    }
+}
+
+fn listing_views<'a>(
+    ctx: &RenderContext<'a>,
+    digests: &'a [Digest],
+    job: &Job,
+    path: &str,
+) -> ListingViews<'a> {
     let site = ctx.site;
     let config = ctx.config;
-    let path = job_path(site, job);
-    reset(context);
+    let (mut paginator_view, mut term, mut archive) = (None, None, None);
     let (template, kind, title) = match job {
         Job::Index(pager) => {
             let ids = &site.index_order[pager.range.clone()];
-            context.insert("paginator", &paginator(ctx, digests, ids, pager, "/"));
+            paginator_view = Some(paginator(ctx, digests, ids, pager, "/"));
             let title = if pager.number > 1 {
                 format!("第 {} 页", pager.number)
             } else {
@@ -119,19 +174,16 @@ pub fn render_job(
         Job::Tag(id, pager) => {
             let tag = &site.tags[*id];
             let ids = &tag.posts[pager.range.clone()];
-            context.insert("paginator", &paginator(ctx, digests, ids, pager, &tag.path));
-            context.insert("term", &term_page(site, *id, false));
+            paginator_view = Some(paginator(ctx, digests, ids, pager, &tag.path));
+            term = Some(term_page(site, *id, false));
             ("tag.html", "tag", format!("标签：{}", tag.name))
         }
         Job::Categories => ("categories.html", "categories", "分类".to_string()),
         Job::Category(id, pager) => {
             let category = &site.categories[*id];
             let ids = &category.posts[pager.range.clone()];
-            context.insert(
-                "paginator",
-                &paginator(ctx, digests, ids, pager, &category.path),
-            );
-            context.insert("term", &term_page(site, *id, true));
+            paginator_view = Some(paginator(ctx, digests, ids, pager, &category.path));
+            term = Some(term_page(site, *id, true));
             (
                 "category.html",
                 "category",
@@ -139,38 +191,28 @@ pub fn render_job(
             )
         }
         Job::Archive(scope) => {
-            let archive = archive_view(ctx, *scope);
-            let title = archive.title.clone();
-            context.insert("archive", &archive);
+            let view = archive_view(ctx, *scope);
+            let title = view.title.clone();
+            archive = Some(view);
             ("archive.html", "archive", title)
         }
         Job::Search => ("search.html", "search", "搜索".to_string()),
         Job::NotFound => ("404.html", "404", "页面不存在".to_string()),
     };
-    let url = config.rooted(&path);
-    context.insert(
-        "page",
-        &ListPage {
+    let url = config.rooted(path);
+    ListingViews {
+        template,
+        page: ListPage {
             kind,
             title,
             permalink: config.permalink(&url),
             url,
             description: config.description.clone(),
         },
-    );
-    let output = output_file(&path);
-    if let (Some(recall), Some(recorder)) = (ctx.memo, &ctx.recorder) {
-        let key = crate::render::cache::page_key(ctx.keys.base, template, &output, context);
-        recorder.page(&output, key);
-        if recall.unchanged(&output, key) {
-            return Ok(Output {
-                path: output,
-                body: crate::render::Body::Keep,
-            });
-        }
+        paginator: paginator_view,
+        term,
+        archive,
     }
-    let html = ctx.render_template(template, &output, context, None)?;
-    Ok(Output::bytes(output, html))
 }
 
 fn paginator<'a>(
@@ -378,10 +420,9 @@ pub fn entry_page_key(
 ) -> crate::render::cache::Key {
     let minutes = word_count.div_ceil(ctx.config.reading_speed).max(1);
     let page = entry_page(ctx, entry, is_post, "", toc, word_count, minutes);
-    let mut context = tera::Context::new();
-    context.insert("page", &page);
-    context.insert("markdown", &format!("{markdown_key:032x}"));
-    crate::render::cache::page_key(ctx.keys.base, template, &entry.output, &context)
+    let markdown = format!("{markdown_key:032x}");
+    let parts: [(&str, &dyn ErasedView); 2] = [("page", &page), ("markdown", &markdown)];
+    view_key(ctx.keys.base, template, &entry.output, &parts)
 }
 
 /// Renders a post or page template for `entry`; `context` holds the shared variables and is

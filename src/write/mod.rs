@@ -162,12 +162,17 @@ impl DiskSink {
     }
 
     /// Moves the staged files into the output folder and removes files the build no longer
-    /// produces. A first build simply renames the staging folder into place.
-    pub fn commit(self) -> Result<()> {
-        if !self.output.exists() {
-            return fs::rename(&self.staging, &self.output).map_err(|e| Error::io(&self.output, e));
-        }
+    /// produces: those of `previous` (the outputs the last build reported) when known, else
+    /// whatever the output folder holds beyond this build's files. A first build simply renames
+    /// the staging folder into place. Returns this build's output paths, sorted.
+    pub fn commit(self, previous: Option<&[String]>) -> Result<Vec<String>> {
         let produced = self.produced.into_inner().expect("sink lock");
+        let mut outputs: Vec<String> = produced.keys().cloned().collect();
+        outputs.sort();
+        if !self.output.exists() {
+            fs::rename(&self.staging, &self.output).map_err(|e| Error::io(&self.output, e))?;
+            return Ok(outputs);
+        }
         for (path, _) in produced.iter().filter(|(_, changed)| **changed) {
             let from = self.staging.join(path);
             let to = self.output.join(path);
@@ -179,9 +184,13 @@ impl DiskSink {
             }
             fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
         }
-        remove_stale(&self.output, &produced)?;
+        match previous {
+            Some(previous) => remove_gone(&self.output, previous, &produced)?,
+            None => remove_stale(&self.output, &produced)?,
+        }
         fs::write(self.output.join(MARKER), b"").map_err(|e| Error::io(&self.output, e))?;
-        remove_ours(&self.staging)
+        remove_ours(&self.staging)?;
+        Ok(outputs)
     }
 
     /// Throws the staging folder away; the output stays as it was.
@@ -207,6 +216,33 @@ fn sibling(dir: &Path, suffix: &str) -> PathBuf {
 fn holds(path: &Path, bytes: &[u8]) -> bool {
     fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
         && fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Removes the files of `previous` that this build did not produce, and their folders once
+/// empty: no walk over thousands of unchanged files.
+fn remove_gone(output: &Path, previous: &[String], produced: &HashMap<String, bool>) -> Result<()> {
+    for path in previous.iter().filter(|p| !produced.contains_key(*p)) {
+        let Some(file) = contained(output, path) else {
+            continue;
+        };
+        match fs::remove_file(&file) {
+            Ok(()) => remove_empty_parents(output, &file),
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&file, e)),
+        }
+    }
+    Ok(())
+}
+
+fn remove_empty_parents(output: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir.filter(|d| *d != output) {
+        // Stops at the first folder that still has files, which is what we want.
+        if fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 /// Removes every file under `output` that this build did not produce (except the marker),
