@@ -134,7 +134,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     write::check_output_folder(&output_dir, &options.root)?;
     let prepared = prepare(options, &mut clock)?;
     let memo_key = absolute_text(&output_dir);
-    let previous = clock.time("memo", || load_memo(options, &memo_key));
+    let mut previous = clock.time("memo", || load_memo(options, &memo_key));
     let sink = write::DiskSink::create(&output_dir)?;
     let present = |path: &str| write::contained(&output_dir, path).is_some_and(|p| p.is_file());
     let recall = Recall {
@@ -157,6 +157,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     save_code_cache(options, &prepared.highlighter, render_report.reused == 0)?;
     if let Some(mut memo) = render_report.memo.take() {
         memo.set_outputs(outputs);
+        memo.adopt(&mut previous);
         let dir = options.root.join(CACHE_DIR);
         write::save_atomically(&dir, memo::FILE_NAME, &memo.to_bytes(&memo_key))?;
     }

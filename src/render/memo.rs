@@ -46,6 +46,9 @@ pub struct Memo {
     pages: HashMap<String, Key>,
     /// Every file the build wrote into the output folder.
     outputs: Vec<String>,
+    /// Entries to take over from the previous memo (see [`Memo::adopt`]).
+    #[serde(skip)]
+    reused: Vec<Key>,
 }
 
 impl Memo {
@@ -70,6 +73,15 @@ impl Memo {
     /// empty memo, which knows nothing).
     pub fn outputs(&self) -> Option<&[String]> {
         (!self.version.is_empty()).then_some(self.outputs.as_slice())
+    }
+
+    /// Moves the entries this build reused out of the previous build's memo into this one.
+    pub fn adopt(&mut self, previous: &mut Memo) {
+        for key in std::mem::take(&mut self.reused) {
+            if let Some(entry) = previous.entries.remove(&key) {
+                self.entries.insert(key, entry);
+            }
+        }
     }
 
     /// Records every file this build put in the output folder.
@@ -104,7 +116,7 @@ impl Recall<'_> {
 pub struct Recorder {
     entries: Mutex<HashMap<Key, EntryMemo>>,
     pages: Mutex<HashMap<String, Key>>,
-    reused: std::sync::atomic::AtomicUsize,
+    reused: Mutex<Vec<Key>>,
 }
 
 impl Recorder {
@@ -113,15 +125,15 @@ impl Recorder {
         self.entries.lock().expect("memo lock").insert(key, memo);
     }
 
-    /// Counts a post or page taken from the previous memo instead of rendered.
-    pub fn reused(&self) {
-        self.reused
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    /// Notes a post or page taken from the previous memo instead of rendered; its entry moves
+    /// over to the new memo in [`Memo::adopt`] (not copied: a memo can be tens of MB).
+    pub fn reused(&self, key: Key) {
+        self.reused.lock().expect("memo lock").push(key);
     }
 
     /// How many posts and pages were taken from the previous memo.
     pub fn reused_count(&self) -> usize {
-        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+        self.reused.lock().expect("memo lock").len()
     }
 
     /// Remembers the key a page was rendered from.
@@ -140,6 +152,7 @@ impl Recorder {
             entries: std::mem::take(&mut *self.entries.lock().expect("memo lock")),
             pages: std::mem::take(&mut *self.pages.lock().expect("memo lock")),
             outputs: Vec::new(),
+            reused: std::mem::take(&mut *self.reused.lock().expect("memo lock")),
         }
     }
 }

@@ -389,8 +389,7 @@ fn keep_unchanged(
         return None;
     }
     recorder.page(&entry.output, key);
-    recorder.entry(markdown_key, remembered.clone());
-    recorder.reused();
+    recorder.reused(markdown_key);
     Some(remembered.clone())
 }
 
