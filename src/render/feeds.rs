@@ -7,29 +7,12 @@ use serde::Serialize;
 
 use crate::config::{Config, FeedContent};
 use crate::model::Site;
+use crate::render::theme::escape_html as escape;
 use crate::render::views::{Digest, format_date, rfc3339};
-
-/// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newlines are not allowed in XML 1.0.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// An absolute URL as it goes into XML; `rooted` is already percent-encoded.
 fn absolute(config: &Config, rooted: &str) -> String {
-    xml_escape(&config.permalink(rooted))
+    escape(&config.permalink(rooted))
 }
 
 /// The posts a feed carries: the newest `feed.limit`.
@@ -58,11 +41,11 @@ pub fn atom(site: &Site, digests: &[Digest], config: &Config) -> String {
     let _ = write!(
         xml,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{title}</title>\n<subtitle>{subtitle}</subtitle>\n<link href=\"{feed}\" rel=\"self\"/>\n<link href=\"{home}\"/>\n<id>{home}</id>\n<updated>{updated}</updated>\n<author><name>{author}</name></author>\n<generator uri=\"https://github.com/\">yan</generator>\n",
-        lang = xml_escape(&config.language),
-        title = xml_escape(&config.title),
-        subtitle = xml_escape(&config.subtitle),
+        lang = escape(&config.language),
+        title = escape(&config.title),
+        subtitle = escape(&config.subtitle),
         feed = absolute(config, &config.rooted("/atom.xml")),
-        author = xml_escape(&config.author),
+        author = escape(&config.author),
     );
     for id in feed_posts(site, config) {
         let post = &site.posts[id];
@@ -77,22 +60,18 @@ pub fn atom(site: &Site, digests: &[Digest], config: &Config) -> String {
         let _ = write!(
             xml,
             "<entry>\n<title>{title}</title>\n<link href=\"{url}\"/>\n<id>{url}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
-            title = xml_escape(&post.doc.front.title),
+            title = escape(&post.doc.front.title),
         );
         for &tag in &post.tags {
-            let _ = writeln!(
-                xml,
-                "<category term=\"{}\"/>",
-                xml_escape(&site.tags[tag].name)
-            );
+            let _ = writeln!(xml, "<category term=\"{}\"/>", escape(&site.tags[tag].name));
         }
         if let Some(description) = &post.doc.front.description {
-            let _ = writeln!(xml, "<summary>{}</summary>", xml_escape(description));
+            let _ = writeln!(xml, "<summary>{}</summary>", escape(description));
         }
         let _ = write!(
             xml,
             "<content type=\"html\">{}</content>\n</entry>\n",
-            xml_escape(entry_body(&digests[id], config))
+            escape(entry_body(&digests[id], config))
         );
     }
     xml.push_str("</feed>\n");
@@ -105,10 +84,10 @@ pub fn rss(site: &Site, digests: &[Digest], config: &Config) -> String {
     let _ = write!(
         xml,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{title}</title>\n<link>{home}</link>\n<description>{description}</description>\n<language>{lang}</language>\n<atom:link href=\"{feed}\" rel=\"self\" type=\"application/rss+xml\"/>\n<generator>yan</generator>\n",
-        title = xml_escape(&config.title),
+        title = escape(&config.title),
         home = absolute(config, &config.root),
-        description = xml_escape(&config.description),
-        lang = xml_escape(&config.language),
+        description = escape(&config.description),
+        lang = escape(&config.language),
         feed = absolute(config, &config.rooted("/rss.xml")),
     );
     for id in feed_posts(site, config) {
@@ -122,19 +101,15 @@ pub fn rss(site: &Site, digests: &[Digest], config: &Config) -> String {
         let _ = write!(
             xml,
             "<item>\n<title>{title}</title>\n<link>{url}</link>\n<guid isPermaLink=\"true\">{url}</guid>\n<pubDate>{date}</pubDate>\n",
-            title = xml_escape(&post.doc.front.title),
+            title = escape(&post.doc.front.title),
         );
         for &tag in &post.tags {
-            let _ = writeln!(
-                xml,
-                "<category>{}</category>",
-                xml_escape(&site.tags[tag].name)
-            );
+            let _ = writeln!(xml, "<category>{}</category>", escape(&site.tags[tag].name));
         }
         let _ = write!(
             xml,
             "<description>{}</description>\n</item>\n",
-            xml_escape(entry_body(&digests[id], config))
+            escape(entry_body(&digests[id], config))
         );
     }
     xml.push_str("</channel>\n</rss>\n");

@@ -380,18 +380,10 @@ pub fn entry_page<'a>(
         url: &entry.url,
         permalink: config.permalink(&entry.url),
         description: front.description.as_deref().unwrap_or(""),
-        date: entry.date.as_ref().map(rfc3339).unwrap_or_default(),
-        date_display: entry
-            .date
-            .as_ref()
-            .map(|d| format_date(d, config))
-            .unwrap_or_default(),
-        updated: front.updated.as_ref().map(rfc3339).unwrap_or_default(),
-        updated_display: front
-            .updated
-            .as_ref()
-            .map(|d| format_date(d, config))
-            .unwrap_or_default(),
+        date: machine_date(entry.date.as_ref()),
+        date_display: display_date(entry.date.as_ref(), config),
+        updated: machine_date(front.updated.as_ref()),
+        updated_display: display_date(front.updated.as_ref(), config),
         tags: tag_refs(site, entry),
         categories: category_refs(site, entry),
         content,

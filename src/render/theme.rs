@@ -210,8 +210,10 @@ impl tera::Function for UrlFunction {
     }
 }
 
-/// Tera's autoescape: the five characters that matter in text and quoted attributes. (Tera's
-/// own also escapes `/`, which turns every URL into `&#x2F;posts&#x2F;…` for no safety gain.)
+/// Escapes text for HTML and XML content and quoted attributes: the five characters that
+/// matter, and control characters (other than tab and line breaks) dropped, as XML 1.0 forbids
+/// them. This is also Tera's autoescape: Tera's own also escapes `/`, which turns every URL
+/// into `&#x2F;posts&#x2F;…` for no safety gain.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
@@ -221,6 +223,7 @@ pub fn escape_html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
     }

@@ -114,12 +114,8 @@ impl<'a> PostRef<'a> {
         PostRef {
             title: &entry.doc.front.title,
             url: &entry.url,
-            date: entry.date.as_ref().map(rfc3339).unwrap_or_default(),
-            date_display: entry
-                .date
-                .as_ref()
-                .map(|d| format_date(d, config))
-                .unwrap_or_default(),
+            date: machine_date(entry.date.as_ref()),
+            date_display: display_date(entry.date.as_ref(), config),
         }
     }
 }
@@ -399,6 +395,16 @@ impl<'a> SiteView<'a> {
                 .collect(),
         }
     }
+}
+
+/// RFC 3339 of an optional date, or empty.
+pub fn machine_date(date: Option<&jiff::ZonedDateTime>) -> String {
+    date.map(rfc3339).unwrap_or_default()
+}
+
+/// An optional date in `date_format`, or empty.
+pub fn display_date(date: Option<&jiff::ZonedDateTime>, config: &Config) -> String {
+    date.map(|d| format_date(d, config)).unwrap_or_default()
 }
 
 /// RFC 3339 with the offset, as feeds and `<time datetime>` want.
