@@ -143,7 +143,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let emit = |o| sink.put(o);
     let rendered = clock.time("render", || {
-        render_with(&prepared, options, &emit, None, Some(recall))
+        render_with(&prepared, options, &emit, Some(recall))
     });
     let mut render_report = match rendered {
         Ok(report) => report,
@@ -285,26 +285,15 @@ pub fn render_into(
     options: &BuildOptions,
     emit: &render::Emit<'_>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
-    render_into_cached(prepared, options, emit, None)
+    render_with(prepared, options, emit, None)
 }
 
-/// [`render_into`], reusing the Markdown and pages in `cache` whose inputs did not change.
-pub fn render_into_cached(
+/// Renders a prepared site, skipping what `recall` shows unchanged since the previous build
+/// (such pages are emitted as [`render::Body::Keep`]); the report carries the new memo.
+pub fn render_with(
     prepared: &Prepared,
     options: &BuildOptions,
     emit: &render::Emit<'_>,
-    cache: Option<&render::cache::RenderCache>,
-) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
-    render_with(prepared, options, emit, cache, None)
-}
-
-/// Renders with whichever of the two memories applies: `serve`'s in-memory cache, or what the
-/// previous `yan build` into the same folder remembered.
-fn render_with(
-    prepared: &Prepared,
-    options: &BuildOptions,
-    emit: &render::Emit<'_>,
-    cache: Option<&render::cache::RenderCache>,
     recall: Option<Recall<'_>>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
     let static_dir = options.root.join("static");
@@ -317,10 +306,6 @@ fn render_with(
         &options.root,
         &static_dir,
     );
-    let ctx = match cache {
-        Some(cache) => ctx.with_cache(cache),
-        None => ctx,
-    };
     let ctx = match recall {
         Some(recall) => ctx.with_memo(recall),
         None => ctx,

@@ -1,30 +1,20 @@
-//! A memo of rendered Markdown and rendered pages, kept between builds by `serve`, so that a
-//! rebuild after one edit re-renders only the pages whose inputs changed.
+//! Keys: 128-bit hashes of everything a rendered document or page depends on, so a build can
+//! tell what is unchanged since the last one without rendering it (see [`super::memo`]).
 //!
-//! Keys are hashes of everything a result depends on: for Markdown, the document's path, text
-//! and first line plus the site's URL map and config; for a page, its template name, output
-//! path, the shared context (`config`, `site`) and the page's own variables. Templates are not
-//! part of any key: whoever changes them must [`RenderCache::clear`] the cache.
-//! `yan build` renders without a cache.
+//! A document's key covers its path, text and first line plus the `environment` (config, the
+//! site's URL map, yan's version); a page's key covers its template, output path, the `base`
+//! (the shared template context, the templates themselves, yan's version) and its own variables,
+//! hashed as their JSON is written.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Mutex;
 
 use serde::Serialize;
 use serde_json::Value;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::RenderContext;
-use super::markdown::{self, MarkdownOptions, MarkdownSource, RenderedMarkdown};
-use crate::error::Diagnostic;
-
-/// A cache attached to a render.
-#[derive(Clone, Copy)]
-pub struct Cached<'a> {
-    cache: &'a RenderCache,
-}
+use super::markdown::MarkdownSource;
 
 /// The keys of what every page and document of a build shares.
 #[derive(Debug, Clone, Copy, Default)]
@@ -67,13 +57,7 @@ impl SharedKeys {
     }
 }
 
-impl<'a> RenderContext<'a> {
-    /// This context, reusing and filling `cache`.
-    pub fn with_cache(mut self, cache: &'a RenderCache) -> Self {
-        self.cache = Some(Cached { cache });
-        self
-    }
-
+impl RenderContext<'_> {
     /// The key of one document's Markdown.
     pub fn markdown_key(&self, source: &MarkdownSource<'_>) -> Key {
         markdown_key(
@@ -82,150 +66,6 @@ impl<'a> RenderContext<'a> {
             source.text,
             source.first_line,
         )
-    }
-
-    /// Renders one document's Markdown, or takes it from the cache.
-    pub fn render_markdown(
-        &self,
-        source: &MarkdownSource<'_>,
-        options: &MarkdownOptions<'_>,
-    ) -> RenderedMarkdown {
-        let render = || markdown::render(source, options);
-        match &self.cache {
-            None => render(),
-            Some(c) => {
-                let key = self.markdown_key(source);
-                c.cache.markdown(key, render)
-            }
-        }
-    }
-
-    /// Renders `template` with `context` (the shared variables plus this page's, in a context
-    /// reused from page to page), or takes the page from the cache. `output` is the page's
-    /// output path; `source` names the page's source file in error messages.
-    pub fn render_template(
-        &self,
-        template: &str,
-        output: &str,
-        context: &tera::Context,
-        source: Option<&Path>,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let render = || {
-            self.theme
-                .render(template, context, source, self.display_root)
-        };
-        match &self.cache {
-            None => render(),
-            Some(c) => {
-                let key = page_key(self.keys.base, template, output, context);
-                c.cache.page(key, render)
-            }
-        }
-    }
-}
-
-/// Rendered Markdown and pages from earlier builds, by the hash of their inputs.
-#[derive(Debug, Default)]
-pub struct RenderCache {
-    inner: Mutex<Inner>,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    markdown: HashMap<Key, (u64, RenderedMarkdown)>,
-    pages: HashMap<Key, (u64, Vec<u8>)>,
-    generation: u64,
-    hits: usize,
-    misses: usize,
-}
-
-/// How a build used the cache.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CacheStats {
-    /// Markdown documents and pages taken from the cache.
-    pub hits: usize,
-    /// Markdown documents and pages rendered.
-    pub misses: usize,
-}
-
-impl RenderCache {
-    /// An empty cache.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Forgets everything (after a template change).
-    pub fn clear(&self) {
-        let mut inner = self.lock();
-        inner.markdown.clear();
-        inner.pages.clear();
-    }
-
-    /// Ends a build: drops every entry the build did not use, and returns its hit counts.
-    pub fn finish_build(&self) -> CacheStats {
-        let mut inner = self.lock();
-        let generation = inner.generation;
-        inner.markdown.retain(|_, (g, _)| *g == generation);
-        inner.pages.retain(|_, (g, _)| *g == generation);
-        inner.generation += 1;
-        let stats = CacheStats {
-            hits: inner.hits,
-            misses: inner.misses,
-        };
-        (inner.hits, inner.misses) = (0, 0);
-        stats
-    }
-
-    /// The Markdown rendered for `key`, or `render` it and keep it.
-    pub fn markdown(
-        &self,
-        key: Key,
-        render: impl FnOnce() -> RenderedMarkdown,
-    ) -> RenderedMarkdown {
-        if let Some(hit) = self.touch(|inner| inner.markdown.get_mut(&key)) {
-            return hit;
-        }
-        let rendered = render();
-        let mut inner = self.lock();
-        let generation = inner.generation;
-        inner.misses += 1;
-        inner.markdown.insert(key, (generation, rendered.clone()));
-        rendered
-    }
-
-    /// The page rendered for `key`, or `render` it and keep it.
-    pub fn page<E>(
-        &self,
-        key: Key,
-        render: impl FnOnce() -> Result<Vec<u8>, E>,
-    ) -> Result<Vec<u8>, E> {
-        if let Some(hit) = self.touch(|inner| inner.pages.get_mut(&key)) {
-            return Ok(hit);
-        }
-        let html = render()?;
-        let mut inner = self.lock();
-        let generation = inner.generation;
-        inner.misses += 1;
-        inner.pages.insert(key, (generation, html.clone()));
-        Ok(html)
-    }
-
-    /// Marks an entry as used by this build and returns a copy of it.
-    fn touch<T: Clone>(&self, find: impl FnOnce(&mut Inner) -> Option<&mut (u64, T)>) -> Option<T> {
-        let mut inner = self.lock();
-        let generation = inner.generation;
-        let found = find(&mut inner).map(|(g, value)| {
-            *g = generation;
-            value.clone()
-        });
-        if found.is_some() {
-            inner.hits += 1;
-        }
-        found
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().expect("render cache lock")
     }
 }
 
@@ -314,20 +154,6 @@ pub fn markdown_key(environment: Key, path: &Path, text: &str, first_line: usize
     hasher.finish_key()
 }
 
-/// The key of one page: its template, output path, the shared context's key and its own
-/// variables.
-pub fn page_key(base: Key, template: &str, output: &str, context: &tera::Context) -> Key {
-    let mut hasher = KeyHasher::new();
-    hasher.0.update(&base.to_le_bytes());
-    hasher.str(template);
-    hasher.str(output);
-    for key in super::pages::PAGE_KEYS {
-        hasher.str(key);
-        hasher.value(context.get(key).unwrap_or(&Value::Null));
-    }
-    hasher.finish_key()
-}
-
 /// The key of a page built from serializable views, hashed as their JSON is written, without
 /// building a context: `parts` are this page's own variables by name.
 pub fn view_key(base: Key, template: &str, output: &str, parts: &[(&str, &dyn ErasedView)]) -> Key {
@@ -373,41 +199,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_what_a_build_used_and_drops_the_rest() {
-        let cache = RenderCache::new();
-        let page = |key, text: &str| {
-            cache
-                .page::<()>(key, || Ok(text.as_bytes().to_vec()))
-                .unwrap()
-        };
-        assert_eq!(page(1, "a"), b"a");
-        assert_eq!(page(2, "b"), b"b");
-        assert_eq!(cache.finish_build(), CacheStats { hits: 0, misses: 2 });
-        assert_eq!(page(1, "changed"), b"a");
-        assert_eq!(cache.finish_build(), CacheStats { hits: 1, misses: 0 });
-        assert_eq!(page(2, "new"), b"new", "unused entry was dropped");
-    }
-
-    #[test]
     fn keys_follow_every_input() {
         let key = |env, text| markdown_key(env, Path::new("posts/a.md"), text, 3);
         assert_eq!(key(1, "x"), key(1, "x"));
         assert_ne!(key(1, "x"), key(2, "x"));
         assert_ne!(key(1, "x"), key(1, "y"));
-        let mut t = tera::Context::new();
-        t.insert("page", "t");
-        assert_ne!(
-            page_key(1, "post.html", "a", &t),
-            page_key(1, "post.html", "b", &t)
-        );
-        let pair = |a: &str, b: &str| {
-            let mut context = tera::Context::new();
-            context.insert("page", &serde_json::json!([a, b]));
-            context
-        };
-        assert_ne!(
-            page_key(1, "p", "o", &pair("ab", "c")),
-            page_key(1, "p", "o", &pair("a", "bc"))
-        );
+        let view = |a: &str, b: &str| serde_json::json!([a, b]);
+        let page = |output, a, b| view_key(1, "post.html", output, &[("page", &view(a, b))]);
+        assert_eq!(page("o", "ab", "c"), page("o", "ab", "c"));
+        assert_ne!(page("o", "ab", "c"), page("p", "ab", "c"));
+        assert_ne!(page("o", "ab", "c"), page("o", "a", "bc"));
     }
 }

@@ -75,11 +75,10 @@ pub struct RenderContext<'a> {
     pub static_dir: &'a Path,
     /// Variables every page gets: `config`, `site`, `yan` and the feed and asset URLs.
     pub base: tera::Context,
-    /// Results of earlier builds to reuse (`serve`); see [`RenderContext::with_cache`].
-    pub cache: Option<cache::Cached<'a>>,
     /// Keys of the inputs every page shares.
     pub keys: cache::SharedKeys,
-    /// What earlier `yan build`s learned, to skip unchanged pages; see [`RenderContext::with_memo`].
+    /// What the previous build (`yan build`, or `serve`'s last rebuild) learned, to skip
+    /// unchanged pages; see [`RenderContext::with_memo`].
     pub memo: Option<memo::Recall<'a>>,
     /// Collects this build's memo, when there is one.
     pub recorder: Option<memo::Recorder>,
@@ -116,7 +115,6 @@ impl<'a> RenderContext<'a> {
             display_root,
             static_dir,
             base,
-            cache: None,
             keys: cache::SharedKeys::default(),
             memo: None,
             recorder: None,
@@ -303,7 +301,7 @@ fn render_entry(
         };
         return Ok((kept.digest, facts));
     }
-    let rendered = ctx.render_markdown(&source, options);
+    let rendered = markdown::render(&source, options);
     let reading_minutes = reading_minutes(ctx, rendered.word_count);
     let page = pages::entry_page(
         ctx,

@@ -125,7 +125,9 @@ pub fn render_job(
     if let Some(archive) = &views.archive {
         context.insert("archive", archive);
     }
-    let html = ctx.render_template(views.template, &output, context, None)?;
+    let html = ctx
+        .theme
+        .render(views.template, context, None, ctx.display_root)?;
     Ok(Output::bytes(output, html))
 }
 
@@ -429,7 +431,9 @@ pub fn render_entry_page(
 ) -> Result<Output, Diagnostic> {
     reset(context);
     context.insert("page", page);
-    let html = ctx.render_template(template, output, context, Some(source))?;
+    let html = ctx
+        .theme
+        .render(template, context, Some(source), ctx.display_root)?;
     Ok(Output::bytes(output.to_string(), html))
 }
 

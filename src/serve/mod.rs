@@ -3,7 +3,7 @@
 //!
 //! The site is never written to the disk: the HTTP handlers look request paths up in the
 //! in-memory map of the last good build. A rebuild re-parses only the changed content files and
-//! re-renders only the pages whose inputs changed (see [`crate::render::cache`]). A failed
+//! re-renders only the pages whose inputs changed (see [`crate::render::memo`]). A failed
 //! rebuild keeps the last good site and shows the error in the terminal and in the browser.
 //! The live-reload script is added to HTML responses here, never by `render`.
 
@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, watch as signal};
 
-use crate::render::cache::CacheStats;
 use crate::{BuildOptions, Diagnostic, Error, Result};
 use reload::Reload;
+use site::CacheStats;
 use site::{Builder, Change, SiteState};
 
 /// How to serve a site.
@@ -257,10 +257,9 @@ struct Rebuilder {
 impl Rebuilder {
     fn rebuild(&self, changed: Vec<PathBuf>) {
         let start = std::time::Instant::now();
-        let config_changed = changed.contains(&self.sources.config);
-        let templates = self.sources.root.join("templates");
-        let templates_changed = changed.iter().any(|p| p.starts_with(&templates));
-        self.builder.invalidate(config_changed, templates_changed);
+        if changed.contains(&self.sources.config) {
+            self.builder.config_changed();
+        }
         let notice = match self.builder.build() {
             Ok(built) => {
                 let was_broken = self.site.error().is_some();

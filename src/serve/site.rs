@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use crate::load::LoadCache;
-use crate::render::cache::{CacheStats, RenderCache};
+use crate::render::memo::{Memo, Recall};
 use crate::render::{Body, Output};
 use crate::{BuildOptions, Diagnostic, Error, Stopwatch};
 
@@ -90,21 +90,31 @@ pub struct Built {
     pub files: Files,
     /// Warnings of the build.
     pub warnings: Vec<Diagnostic>,
-    /// How the render cache served it.
+    /// How many pages were rendered and how many kept from the previous build.
     pub cache: CacheStats,
     /// How long it took, in milliseconds.
     pub millis: f64,
 }
 
+/// Pages a rebuild kept from the build before, and pages it rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Pages kept as the previous build made them.
+    pub hits: usize,
+    /// Pages rendered.
+    pub misses: usize,
+}
+
 /// A copied file's modification time, size and bytes.
 type Copied = (SystemTime, u64, Arc<[u8]>);
 
-/// Builds the site into memory again and again, keeping parsed documents, rendered pages and
-/// copied files between builds.
+/// Builds the site into memory again and again, keeping parsed documents, the last build's
+/// files and memo (so unchanged pages are not rendered again), and copied files between builds.
 pub struct Builder {
     options: BuildOptions,
     load: LoadCache,
-    render: RenderCache,
+    memo: Mutex<Memo>,
+    previous: Mutex<Arc<Files>>,
     copies: Mutex<HashMap<PathBuf, Copied>>,
 }
 
@@ -114,20 +124,17 @@ impl Builder {
         Builder {
             options,
             load: LoadCache::new(),
-            render: RenderCache::new(),
+            memo: Mutex::default(),
+            previous: Mutex::default(),
             copies: Mutex::default(),
         }
     }
 
-    /// Forgets what depends on changed files that the caches cannot see: parsed documents
-    /// depend on the config; rendered pages on the config and the templates.
-    pub fn invalidate(&self, config_changed: bool, templates_changed: bool) {
-        if config_changed {
-            self.load.clear();
-        }
-        if config_changed || templates_changed {
-            self.render.clear();
-        }
+    /// Forgets the parsed documents, which depend on the config (dates are read in its time
+    /// zone) in a way their file stamps cannot show. Rendered pages need nothing: their keys
+    /// cover the config and the templates.
+    pub fn config_changed(&self) {
+        self.load.clear();
     }
 
     /// Builds the whole site into memory.
@@ -135,36 +142,73 @@ impl Builder {
         let start = Instant::now();
         let mut clock = Stopwatch::default();
         let prepared = crate::prepare_cached(&self.options, &mut clock, Some(&self.load))?;
+        let previous = self.previous.lock().expect("previous lock").clone();
+        let mut memo = std::mem::take(&mut *self.memo.lock().expect("memo lock"));
         let files = Mutex::new(Files::new());
+        let stats = Mutex::new(CacheStats::default());
         let emit = |output: Output| {
-            let (path, bytes) = self.bytes_of(output)?;
+            let (path, bytes, kept) = self.bytes_of(output, &previous)?;
+            if path.ends_with(".html") {
+                let mut stats = stats.lock().expect("stats lock");
+                *(if kept {
+                    &mut stats.hits
+                } else {
+                    &mut stats.misses
+                }) += 1;
+            }
             files.lock().expect("files lock").insert(path, bytes);
             Ok(())
         };
+        let present = |path: &str| previous.contains_key(path);
+        let recall = Recall {
+            previous: &memo,
+            present: &present,
+        };
         let rendered = clock.time("render", || {
-            crate::render_into_cached(&prepared, &self.options, &emit, Some(&self.render))
+            crate::render_with(&prepared, &self.options, &emit, Some(recall))
         });
-        let cache = self.render.finish_build();
-        let report = rendered.map_err(|d| Error::Site(crate::Diagnostics(d)))?;
+        let mut report = match rendered {
+            Ok(report) => report,
+            Err(errors) => {
+                *self.memo.lock().expect("memo lock") = memo;
+                return Err(Error::Site(crate::Diagnostics(errors)));
+            }
+        };
+        if let Some(mut next) = report.memo.take() {
+            next.adopt(&mut memo);
+            *self.memo.lock().expect("memo lock") = next;
+        }
+        let files = files.into_inner().expect("files lock");
+        *self.previous.lock().expect("previous lock") = Arc::new(files.clone());
+        let cache = stats.into_inner().expect("stats lock");
         let mut warnings = prepared.warnings;
         warnings.extend(report.warnings);
         Ok(Built {
-            files: files.into_inner().expect("files lock"),
+            files,
             warnings,
             cache,
             millis: start.elapsed().as_secs_f64() * 1000.0,
         })
     }
 
-    /// An output's bytes; copied files are read again only when their time or size changed.
-    fn bytes_of(&self, output: Output) -> Result<(String, Arc<[u8]>), Diagnostic> {
+    /// An output's bytes, and whether they were kept from the previous build; copied files
+    /// are read again only when their time or size changed.
+    fn bytes_of(
+        &self,
+        output: Output,
+        previous: &Files,
+    ) -> Result<(String, Arc<[u8]>, bool), Diagnostic> {
         let bytes: Arc<[u8]> = match output.body {
             Body::Bytes(bytes) => bytes.into(),
             Body::Embedded(bytes) => bytes.into(),
             Body::Copy(source) => self.copy(&source)?,
-            Body::Keep => return Err(crate::write::kept_without_previous(&output.path)),
+            Body::Keep => {
+                let kept = previous.get(&output.path).cloned();
+                let kept = kept.ok_or_else(|| crate::write::kept_without_previous(&output.path))?;
+                return Ok((output.path, kept, true));
+            }
         };
-        Ok((output.path, bytes))
+        Ok((output.path, bytes, false))
     }
 
     fn copy(&self, source: &Path) -> Result<Arc<[u8]>, Diagnostic> {
