@@ -24,8 +24,9 @@ pub struct Document {
     pub path: PathBuf,
     /// The parsed front matter.
     pub front: FrontMatter,
-    /// The Markdown after the front matter.
-    pub body: String,
+    /// The Markdown after the front matter (shared: `serve` keeps documents between rebuilds
+    /// and hands out copies).
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the file on which `body` starts.
     pub body_line: usize,
     /// `true` under `content/posts/`: dated, listed, fed; otherwise a standalone page.
@@ -232,7 +233,7 @@ fn load_document(
     let document = Document {
         path: relative.to_path_buf(),
         front: parsed.front,
-        body: text[parsed.body_offset..].to_string(),
+        body: text[parsed.body_offset..].into(),
         body_line: parsed.body_line,
         is_post,
     };
