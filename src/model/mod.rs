@@ -54,6 +54,8 @@ pub struct Entry {
     pub output: String,
     /// Publication date (posts always have one; pages may not).
     pub date: Option<Zoned>,
+    /// The dates as text, formatted once for every page that shows them.
+    pub dates: DateTexts,
     /// Indices into [`Site::tags`].
     pub tags: Vec<usize>,
     /// Category paths as indices into [`Site::categories`], top to leaf.
@@ -62,6 +64,42 @@ pub struct Entry {
     pub prev: Option<EntryId>,
     /// The next newer post.
     pub next: Option<EntryId>,
+}
+
+/// An entry's dates as templates and feeds show them; empty strings where there is no date.
+#[derive(Debug, Clone, Default)]
+pub struct DateTexts {
+    /// Publication date, RFC 3339.
+    pub date: String,
+    /// Publication date in `date_format`.
+    pub date_display: String,
+    /// Last update, RFC 3339.
+    pub updated: String,
+    /// Last update in `date_format`.
+    pub updated_display: String,
+}
+
+impl DateTexts {
+    fn new(date: Option<&Zoned>, updated: Option<&Zoned>, config: &Config) -> Self {
+        let machine = |d: Option<&Zoned>| d.map(rfc3339).unwrap_or_default();
+        let display = |d: Option<&Zoned>| d.map(|d| format_date(d, config)).unwrap_or_default();
+        DateTexts {
+            date: machine(date),
+            date_display: display(date),
+            updated: machine(updated),
+            updated_display: display(updated),
+        }
+    }
+}
+
+/// RFC 3339 with the offset, as feeds and `<time datetime>` want.
+pub fn rfc3339(date: &Zoned) -> String {
+    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// A date in the site's `date_format`.
+pub fn format_date(date: &Zoned, config: &Config) -> String {
+    jiff::fmt::strtime::format(&config.date_format, date).unwrap_or_else(|_| rfc3339(date))
 }
 
 /// A tag or a category.
@@ -203,6 +241,7 @@ fn entry(doc: Document, config: &Config, is_post: bool) -> Entry {
     Entry {
         url: config.rooted(&url_path),
         output: output_file(&url_path),
+        dates: DateTexts::new(doc.front.date.as_ref(), doc.front.updated.as_ref(), config),
         date: doc.front.date.clone(),
         slug,
         doc,

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::config::{Config, FeedContent};
 use crate::model::Site;
+use crate::model::rfc3339;
 use crate::render::theme::escape_html as escape;
-use crate::render::views::{Digest, format_date, rfc3339};
+use crate::render::views::Digest;
 
 /// An absolute URL as it goes into XML; `rooted` is already percent-encoded.
 fn absolute(config: &Config, rooted: &str) -> String {
@@ -50,13 +51,11 @@ pub fn atom(site: &Site, digests: &[Digest], config: &Config) -> String {
     for id in feed_posts(site, config) {
         let post = &site.posts[id];
         let url = absolute(config, &post.url);
-        let published = post.date.as_ref().map(rfc3339).unwrap_or_default();
-        let updated = post
-            .doc
-            .front
-            .updated
-            .as_ref()
-            .map_or(published.clone(), rfc3339);
+        let published = &post.dates.date;
+        let updated = match post.dates.updated.as_str() {
+            "" => published,
+            updated => updated,
+        };
         let _ = write!(
             xml,
             "<entry>\n<title>{title}</title>\n<link href=\"{url}\"/>\n<id>{url}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
@@ -148,14 +147,14 @@ pub fn robots(config: &Config) -> String {
 struct SearchEntry<'a> {
     title: &'a str,
     url: &'a str,
-    date: String,
+    date: &'a str,
     tags: Vec<&'a str>,
     categories: Vec<&'a str>,
     text: &'a str,
 }
 
 /// `search-index.json`: title, URL, date, tags, categories and the opening text of each post.
-pub fn search_index(site: &Site, digests: &[Digest], config: &Config) -> String {
+pub fn search_index(site: &Site, digests: &[Digest]) -> String {
     let entries: Vec<SearchEntry<'_>> = site
         .posts
         .iter()
@@ -163,11 +162,7 @@ pub fn search_index(site: &Site, digests: &[Digest], config: &Config) -> String 
         .map(|(post, digest)| SearchEntry {
             title: &post.doc.front.title,
             url: &post.url,
-            date: post
-                .date
-                .as_ref()
-                .map(|d| format_date(d, config))
-                .unwrap_or_default(),
+            date: &post.dates.date_display,
             tags: post
                 .tags
                 .iter()

@@ -97,7 +97,7 @@ impl<'a> RenderContext<'a> {
     ) -> Self {
         let mut base = tera::Context::new();
         base.insert("config", config);
-        base.insert("site", &SiteView::new(site, config));
+        base.insert("site", &SiteView::new(site));
         base.insert(
             "yan",
             &serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }),
@@ -495,7 +495,7 @@ fn site_files(ctx: &RenderContext<'_>, digests: &[Digest], listing_urls: &[Strin
         Output::bytes(".nojekyll".into(), Vec::new()),
     ];
     if config.search {
-        let index = feeds::search_index(site, digests, config);
+        let index = feeds::search_index(site, digests);
         outputs.push(Output::bytes(
             "search-index.json".into(),
             index.into_bytes(),

@@ -229,7 +229,7 @@ fn paginator<'a>(
     PaginatorView {
         items: ids
             .iter()
-            .map(|&id| PostSummary::new(ctx.site, digests, id, config))
+            .map(|&id| PostSummary::new(ctx.site, digests, id))
             .collect(),
         current: pager.number,
         total_pages: pager.total_pages,
@@ -325,7 +325,7 @@ fn archive_view<'a>(
         posts: m
             .posts
             .iter()
-            .map(|&id| PostRef::new(&site.posts[id], ctx.config))
+            .map(|&id| PostRef::new(&site.posts[id]))
             .collect(),
     };
     let year_view = |y: usize, month: Option<usize>| {
@@ -375,17 +375,17 @@ pub fn entry_page<'a>(
     let config = ctx.config;
     let site = ctx.site;
     let front = &entry.doc.front;
-    let neighbour = |id: Option<usize>| id.map(|i| PostRef::new(&site.posts[i], config));
+    let neighbour = |id: Option<usize>| id.map(|i| PostRef::new(&site.posts[i]));
     EntryPage {
         kind: if is_post { "post" } else { "page" },
         title: &front.title,
         url: &entry.url,
         permalink: config.permalink(&entry.url),
         description: front.description.as_deref().unwrap_or(""),
-        date: machine_date(entry.date.as_ref()),
-        date_display: display_date(entry.date.as_ref(), config),
-        updated: machine_date(front.updated.as_ref()),
-        updated_display: display_date(front.updated.as_ref(), config),
+        date: &entry.dates.date,
+        date_display: &entry.dates.date_display,
+        updated: &entry.dates.updated,
+        updated_display: &entry.dates.updated_display,
         tags: tag_refs(site, entry),
         categories: category_refs(site, entry),
         content,

@@ -5,7 +5,6 @@
 
 use serde::Serialize;
 
-use crate::config::Config;
 use crate::model::{Entry, Site, Term};
 use crate::render::markdown::TocEntry;
 
@@ -103,19 +102,19 @@ pub struct PostRef<'a> {
     /// URL with root.
     pub url: &'a str,
     /// RFC 3339.
-    pub date: String,
+    pub date: &'a str,
     /// Formatted with `date_format`.
-    pub date_display: String,
+    pub date_display: &'a str,
 }
 
 impl<'a> PostRef<'a> {
     /// A reference to `entry`.
-    pub fn new(entry: &'a Entry, config: &Config) -> Self {
+    pub fn new(entry: &'a Entry) -> Self {
         PostRef {
             title: &entry.doc.front.title,
             url: &entry.url,
-            date: machine_date(entry.date.as_ref()),
-            date_display: display_date(entry.date.as_ref(), config),
+            date: &entry.dates.date,
+            date_display: &entry.dates.date_display,
         }
     }
 }
@@ -144,11 +143,11 @@ pub struct PostSummary<'a> {
 
 impl<'a> PostSummary<'a> {
     /// The listing view of post `id`.
-    pub fn new(site: &'a Site, digests: &'a [Digest], id: usize, config: &Config) -> Self {
+    pub fn new(site: &'a Site, digests: &'a [Digest], id: usize) -> Self {
         let entry = &site.posts[id];
         let digest = &digests[id];
         PostSummary {
-            post: PostRef::new(entry, config),
+            post: PostRef::new(entry),
             summary: &digest.summary,
             has_more: digest.has_more,
             tags: tag_refs(site, entry),
@@ -196,13 +195,13 @@ pub struct EntryPage<'a> {
     /// Description, or empty.
     pub description: &'a str,
     /// RFC 3339, or empty.
-    pub date: String,
+    pub date: &'a str,
     /// Formatted date, or empty.
-    pub date_display: String,
+    pub date_display: &'a str,
     /// RFC 3339, or empty.
-    pub updated: String,
+    pub updated: &'a str,
     /// Formatted update date, or empty.
-    pub updated_display: String,
+    pub updated_display: &'a str,
     /// Tags.
     pub tags: Vec<TermRef<'a>>,
     /// Category paths.
@@ -359,7 +358,7 @@ pub struct YearLink<'a> {
 
 impl<'a> SiteView<'a> {
     /// The `site` variable.
-    pub fn new(site: &'a Site, config: &Config) -> Self {
+    pub fn new(site: &'a Site) -> Self {
         SiteView {
             tags: site
                 .tags
@@ -376,13 +375,8 @@ impl<'a> SiteView<'a> {
                 .iter()
                 .map(|&c| CategoryNode::new(site, c))
                 .collect(),
-            recent_posts: site
-                .posts
-                .iter()
-                .take(5)
-                .map(|p| PostRef::new(p, config))
-                .collect(),
-            pages: site.pages.iter().map(|p| PostRef::new(p, config)).collect(),
+            recent_posts: site.posts.iter().take(5).map(PostRef::new).collect(),
+            pages: site.pages.iter().map(PostRef::new).collect(),
             post_count: site.posts.len(),
             years: site
                 .archives
@@ -395,24 +389,4 @@ impl<'a> SiteView<'a> {
                 .collect(),
         }
     }
-}
-
-/// RFC 3339 of an optional date, or empty.
-pub fn machine_date(date: Option<&jiff::ZonedDateTime>) -> String {
-    date.map(rfc3339).unwrap_or_default()
-}
-
-/// An optional date in `date_format`, or empty.
-pub fn display_date(date: Option<&jiff::ZonedDateTime>, config: &Config) -> String {
-    date.map(|d| format_date(d, config)).unwrap_or_default()
-}
-
-/// RFC 3339 with the offset, as feeds and `<time datetime>` want.
-pub fn rfc3339(date: &jiff::ZonedDateTime) -> String {
-    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
-
-/// A date in the site's `date_format` (checked when the config was loaded).
-pub fn format_date(date: &jiff::ZonedDateTime, config: &Config) -> String {
-    jiff::fmt::strtime::format(&config.date_format, date).unwrap_or_else(|_| rfc3339(date))
 }
