@@ -29,7 +29,7 @@ fn entry_body<'a>(digest: &'a Digest, config: &Config) -> &'a str {
 }
 
 /// `atom.xml`.
-pub fn atom(site: &Site, digests: &[Digest], config: &Config) -> String {
+pub fn atom(site: &Site, digests: &[std::sync::Arc<Digest>], config: &Config) -> String {
     let mut xml = String::with_capacity(64 * 1024);
     let updated = site
         .posts
@@ -78,7 +78,7 @@ pub fn atom(site: &Site, digests: &[Digest], config: &Config) -> String {
 }
 
 /// `rss.xml` (RSS 2.0).
-pub fn rss(site: &Site, digests: &[Digest], config: &Config) -> String {
+pub fn rss(site: &Site, digests: &[std::sync::Arc<Digest>], config: &Config) -> String {
     let mut xml = String::with_capacity(64 * 1024);
     let _ = write!(
         xml,
@@ -154,7 +154,7 @@ struct SearchEntry<'a> {
 }
 
 /// `search-index.json`: title, URL, date, tags, categories and the opening text of each post.
-pub fn search_index(site: &Site, digests: &[Digest]) -> String {
+pub fn search_index(site: &Site, digests: &[std::sync::Arc<Digest>]) -> String {
     let entries: Vec<SearchEntry<'_>> = site
         .posts
         .iter()

@@ -23,8 +23,9 @@ pub const FILE_NAME: &str = "build-memo.json";
 /// What a post's Markdown produced, minus its HTML body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EntryMemo {
-    /// Summary, counts, search text (and the body for feed posts).
-    pub digest: Digest,
+    /// Summary, counts, search text (and the body for feed posts); shared with the build's
+    /// list of digests rather than copied.
+    pub digest: std::sync::Arc<Digest>,
     /// The table of contents.
     pub toc: Vec<TocEntry>,
     /// Every heading id.

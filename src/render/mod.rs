@@ -15,6 +15,7 @@ pub mod views;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -188,7 +189,7 @@ pub fn render_site(
         .map(|i| (true, i))
         .chain((0..site.pages.len()).map(|i| (false, i)))
         .collect();
-    let results: Vec<Result<(Digest, PageFacts), Diagnostic>> = entries
+    let results: Vec<Result<(Arc<Digest>, PageFacts), Diagnostic>> = entries
         .par_iter()
         .map_init(
             || ctx.base.clone(),
@@ -273,7 +274,7 @@ fn render_entry(
     id: usize,
     keep_html: bool,
     emit: &Emit<'_>,
-) -> Result<(Digest, PageFacts), Diagnostic> {
+) -> Result<(Arc<Digest>, PageFacts), Diagnostic> {
     let entry = if is_post {
         &ctx.site.posts[id]
     } else {
@@ -331,6 +332,7 @@ fn render_entry(
         source_display,
         &entry.url,
     );
+    let digest = Arc::new(digest);
     if let (Some(recorder), Some(toc)) = (&ctx.recorder, toc) {
         let key = pages::entry_page_key(
             ctx,
@@ -472,7 +474,11 @@ fn dedup_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Feeds, sitemap, robots.txt, search index, highlight CSS, static files, assets, `.nojekyll`
 /// and `CNAME`.
-fn site_files(ctx: &RenderContext<'_>, digests: &[Digest], listing_urls: &[String]) -> Vec<Output> {
+fn site_files(
+    ctx: &RenderContext<'_>,
+    digests: &[std::sync::Arc<Digest>],
+    listing_urls: &[String],
+) -> Vec<Output> {
     let (site, config) = (ctx.site, ctx.config);
     let mut outputs = vec![
         Output::bytes(

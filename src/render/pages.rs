@@ -98,7 +98,7 @@ fn reset(context: &mut tera::Context) {
 pub fn render_job(
     ctx: &RenderContext<'_>,
     context: &mut tera::Context,
-    digests: &[Digest],
+    digests: &[std::sync::Arc<Digest>],
     job: &Job,
 ) -> Result<Output, Diagnostic> {
     let path = job_path(ctx.site, job);
@@ -154,7 +154,7 @@ impl ListingViews<'_> {
 
 fn listing_views<'a>(
     ctx: &RenderContext<'a>,
-    digests: &'a [Digest],
+    digests: &'a [std::sync::Arc<Digest>],
     job: &Job,
     path: &str,
 ) -> ListingViews<'a> {
@@ -219,7 +219,7 @@ fn listing_views<'a>(
 
 fn paginator<'a>(
     ctx: &RenderContext<'a>,
-    digests: &'a [Digest],
+    digests: &'a [std::sync::Arc<Digest>],
     ids: &[usize],
     pager: &Pager,
     base: &str,

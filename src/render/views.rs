@@ -143,7 +143,7 @@ pub struct PostSummary<'a> {
 
 impl<'a> PostSummary<'a> {
     /// The listing view of post `id`.
-    pub fn new(site: &'a Site, digests: &'a [Digest], id: usize) -> Self {
+    pub fn new(site: &'a Site, digests: &'a [std::sync::Arc<Digest>], id: usize) -> Self {
         let entry = &site.posts[id];
         let digest = &digests[id];
         PostSummary {
