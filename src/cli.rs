@@ -96,7 +96,7 @@ pub struct BuildArgs {
     /// The output folder [default: <root>/public].
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Print the time of each phase (config, load, templates, model, render, write).
+    /// Print the time of each phase (config, load, templates, model, memo, render, write).
     #[arg(long)]
     pub timings: bool,
 }

@@ -189,7 +189,7 @@ pub fn prepare_cached(
             .map_err(site_error)
     });
     let (theme, site) = combine_errors(theme, site)?;
-    let highlighter = clock.time("cache", || load_highlighter(options, &config));
+    let highlighter = load_highlighter(options, &config);
     Ok(Prepared {
         config,
         site,
