@@ -4,9 +4,9 @@
 //! rest of the site needs from it (summary, word count, toc, links): an unchanged post is not
 //! parsed again. For every output file it keeps the key its page was rendered from: a page
 //! whose key is unchanged, and whose file is still in the output folder, is neither rendered
-//! nor written. The memo is bytes in and out: `lib.rs` reads and saves it under `.yan-cache/`.
-//! A memo of another yan version, another output folder, or one that does not parse, is
-//! ignored.
+//! nor written. The memo is bytes in and out (bincode with a checksum): `lib.rs` reads and
+//! saves it under `.yan-cache/`. A memo of another yan version or another output folder, or
+//! one whose checksum or parse fails, is ignored.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,7 +18,7 @@ use super::markdown::{Link, TocEntry};
 use super::views::Digest;
 
 /// File name of the memo inside the site's cache folder.
-pub const FILE_NAME: &str = "build-memo.json";
+pub const FILE_NAME: &str = "build-memo.bin";
 
 /// What a post's Markdown produced, minus its HTML body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,9 +41,7 @@ pub struct EntryMemo {
 pub struct Memo {
     version: String,
     output: String,
-    #[serde(with = "keyed")]
     entries: HashMap<Key, EntryMemo>,
-    #[serde(with = "paged")]
     pages: HashMap<String, Key>,
     /// Every file the build wrote into the output folder.
     outputs: Vec<String>,
@@ -53,16 +51,25 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// The memo stored in `bytes` if it was written by this yan version for this output folder.
+    /// The memo stored in `bytes` if it is whole (its checksum matches) and was written by this
+    /// yan version for this output folder.
     pub fn from_bytes(bytes: &[u8], output: &str) -> Option<Memo> {
-        let memo: Memo = serde_json::from_slice(bytes).ok()?;
+        let body_len = bytes.len().checked_sub(32)?;
+        let (body, checksum) = bytes.split_at(body_len);
+        if blake3::hash(body).as_bytes() != checksum {
+            return None;
+        }
+        let memo: Memo = bincode::deserialize(body).ok()?;
         (memo.version == env!("CARGO_PKG_VERSION") && memo.output == output).then_some(memo)
     }
 
     /// The memo as bytes to store, for a build into `output`.
     pub fn to_bytes(&mut self, output: &str) -> Vec<u8> {
         self.output = output.to_string();
-        serde_json::to_vec(self).expect("a memo serializes")
+        let mut bytes = bincode::serialize(self).expect("a memo serializes");
+        let checksum = blake3::hash(&bytes);
+        bytes.extend_from_slice(checksum.as_bytes());
+        bytes
     }
 
     /// What the post with this Markdown key produced last time.
@@ -158,53 +165,45 @@ impl Recorder {
     }
 }
 
-/// Keys as hex strings in JSON (JSON numbers cannot hold 128 bits).
-mod keyed {
+#[cfg(test)]
+mod tests {
     use super::*;
-    use serde::{Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(
-        map: &HashMap<Key, EntryMemo>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let hex: HashMap<String, &EntryMemo> =
-            map.iter().map(|(k, v)| (format!("{k:032x}"), v)).collect();
-        hex.serialize(s)
+    fn memo_with_a_page() -> Memo {
+        let recorder = Recorder::default();
+        recorder.page("posts/a/index.html", 7);
+        recorder.entry(
+            9,
+            EntryMemo {
+                digest: std::sync::Arc::new(Digest::default()),
+                toc: Vec::new(),
+                heading_ids: vec!["标题".into()],
+                links: Vec::new(),
+                word_count: 3,
+            },
+        );
+        recorder.take()
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<HashMap<Key, EntryMemo>, D::Error> {
-        let hex: HashMap<String, EntryMemo> = HashMap::deserialize(d)?;
-        hex.into_iter()
-            .map(|(k, v)| {
-                Key::from_str_radix(&k, 16)
-                    .map(|k| (k, v))
-                    .map_err(serde::de::Error::custom)
-            })
-            .collect()
-    }
-}
-
-/// Page keys as hex strings in JSON.
-mod paged {
-    use super::*;
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(map: &HashMap<String, Key>, s: S) -> Result<S::Ok, S::Error> {
-        let hex: HashMap<&String, String> =
-            map.iter().map(|(k, v)| (k, format!("{v:032x}"))).collect();
-        hex.serialize(s)
+    #[test]
+    fn round_trips_for_the_same_output_folder_only() {
+        let bytes = memo_with_a_page().to_bytes("/site/public");
+        let memo = Memo::from_bytes(&bytes, "/site/public").expect("same folder");
+        assert_eq!(memo.page("posts/a/index.html"), Some(7));
+        assert_eq!(memo.entry(9).unwrap().heading_ids, ["标题"]);
+        assert!(Memo::from_bytes(&bytes, "/elsewhere").is_none());
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<HashMap<String, Key>, D::Error> {
-        let hex: HashMap<String, String> = HashMap::deserialize(d)?;
-        hex.into_iter()
-            .map(|(k, v)| {
-                Key::from_str_radix(&v, 16)
-                    .map(|v| (k, v))
-                    .map_err(serde::de::Error::custom)
-            })
-            .collect()
+    #[test]
+    fn a_corrupt_memo_is_ignored() {
+        let bytes = memo_with_a_page().to_bytes("/p");
+        assert!(Memo::from_bytes(&bytes[..bytes.len() / 2], "/p").is_none());
+        assert!(Memo::from_bytes(b"not a memo", "/p").is_none());
+        let mut flipped = bytes.clone();
+        flipped[10] ^= 1;
+        assert!(
+            Memo::from_bytes(&flipped, "/p").is_none(),
+            "a flipped bit is caught"
+        );
     }
 }
