@@ -133,7 +133,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let output_dir = options.output_dir();
     write::check_output_folder(&output_dir, &options.root)?;
     let prepared = prepare(options, &mut clock)?;
-    let memo_key = absolute_text(&output_dir);
+    let memo_key = write::absolute(&output_dir).to_string_lossy().into_owned();
     let mut previous = clock.time("memo", || load_memo(options, &memo_key));
     let sink = write::DiskSink::create(&output_dir)?;
     let present = |path: &str| write::contained(&output_dir, path).is_some_and(|p| p.is_file());
@@ -237,12 +237,6 @@ fn load_memo(options: &BuildOptions, output: &str) -> Memo {
         .ok()
         .and_then(|bytes| Memo::from_bytes(&bytes, output))
         .unwrap_or_default()
-}
-
-/// A folder's absolute path as text, to tell one output folder's memo from another's.
-fn absolute_text(dir: &Path) -> String {
-    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    absolute.to_string_lossy().into_owned()
 }
 
 /// Stores the code-block cache when this build changed it; `complete` when every document was

@@ -498,6 +498,8 @@ pub struct Pager {
     pub number: usize,
     /// Number of pages.
     pub total_pages: usize,
+    /// Number of items in the whole list.
+    pub total_items: usize,
     /// Range of the list this page shows.
     pub range: std::ops::Range<usize>,
     /// URL path (without root) of this page: `base` or `base` + `page/N/`.
@@ -512,6 +514,7 @@ pub fn paginate(base: &str, count: usize, per_page: usize) -> Vec<Pager> {
         .map(|number| Pager {
             number,
             total_pages,
+            total_items: count,
             range: (number - 1) * per_page..(number * per_page).min(count),
             path: pager_path(base, number),
         })

@@ -47,7 +47,7 @@ impl SharedKeys {
         let mut hasher = KeyHasher::new();
         hasher.str(version);
         hash_json(&mut hasher, ctx.config);
-        let mut urls: Vec<_> = super::url_map(ctx.site, ctx.config).into_iter().collect();
+        let mut urls: Vec<_> = ctx.urls.iter().collect();
         urls.sort();
         urls.hash(&mut hasher);
         SharedKeys {

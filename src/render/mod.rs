@@ -74,6 +74,8 @@ pub struct RenderContext<'a> {
     pub display_root: &'a Path,
     /// The site's `static/` folder.
     pub static_dir: &'a Path,
+    /// Content path → published URL, for rewriting relative links and images.
+    pub urls: HashMap<PathBuf, String>,
     /// Variables every page gets: `config`, `site`, `yan` and the feed and asset URLs.
     pub base: tera::Context,
     /// Keys of the inputs every page shares.
@@ -115,6 +117,7 @@ impl<'a> RenderContext<'a> {
             content_display,
             display_root,
             static_dir,
+            urls: url_map(site, config),
             base,
             keys: cache::SharedKeys::default(),
             memo: None,
@@ -176,8 +179,7 @@ pub fn render_site(
     emit: &Emit<'_>,
 ) -> Result<RenderReport, Vec<Diagnostic>> {
     let site = ctx.site;
-    let urls = url_map(site, ctx.config);
-    let resolve = |path: &Path| urls.get(path).cloned();
+    let resolve = |path: &Path| ctx.urls.get(path).cloned();
     let options = MarkdownOptions {
         highlighter: ctx.highlighter,
         resolve: &resolve,
@@ -357,7 +359,7 @@ fn render_entry(
 }
 
 /// Minutes to read `word_count` words at the configured speed, at least one.
-fn reading_minutes(ctx: &RenderContext<'_>, word_count: usize) -> usize {
+pub(crate) fn reading_minutes(ctx: &RenderContext<'_>, word_count: usize) -> usize {
     word_count.div_ceil(ctx.config.reading_speed).max(1)
 }
 

@@ -84,7 +84,7 @@ pub fn job_path(site: &Site, job: &Job) -> String {
 }
 
 /// The per-page variables; removed before each page so one page's never leak into the next.
-pub const PAGE_KEYS: &[&str] = &["page", "paginator", "term", "archive"];
+const PAGE_KEYS: &[&str] = &["page", "paginator", "term", "archive"];
 
 /// Prepares a reused context for the next page: the shared variables stay, the page's go.
 /// (Cloning the shared variables for every page cost more than rendering the page.)
@@ -233,7 +233,7 @@ fn paginator<'a>(
             .collect(),
         current: pager.number,
         total_pages: pager.total_pages,
-        total_items: pager_total(ctx.site, base),
+        total_items: pager.total_items,
         prev_url: (pager.number > 1).then(|| url_of(pager.number - 1)),
         next_url: (pager.number < pager.total_pages).then(|| url_of(pager.number + 1)),
         pages: page_window(pager.number, pager.total_pages)
@@ -269,18 +269,6 @@ fn page_window(current: usize, total: usize) -> Vec<(usize, bool)> {
             (n, gap)
         })
         .collect()
-}
-
-/// Number of posts in the list paginated under `base`.
-fn pager_total(site: &Site, base: &str) -> usize {
-    if base == "/" {
-        return site.posts.len();
-    }
-    site.tags
-        .iter()
-        .chain(&site.categories)
-        .find(|t| t.path == base)
-        .map_or(0, |t| t.posts.len())
 }
 
 fn term_page(site: &Site, id: usize, is_category: bool) -> TermPage<'_> {
@@ -412,7 +400,7 @@ pub fn entry_page_key(
     word_count: usize,
     template: &str,
 ) -> crate::render::cache::Key {
-    let minutes = word_count.div_ceil(ctx.config.reading_speed).max(1);
+    let minutes = crate::render::reading_minutes(ctx, word_count);
     let page = entry_page(ctx, entry, is_post, "", toc, word_count, minutes);
     let markdown = format!("{markdown_key:032x}");
     let parts: [(&str, &dyn ErasedView); 2] = [("page", &page), ("markdown", &markdown)];

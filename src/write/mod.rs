@@ -52,9 +52,9 @@ pub fn check_output_folder(output: &Path, site_root: &Path) -> Result<()> {
     }
 }
 
-/// `path` made absolute and lexically normalized (no `.` or `..`), without touching the disk
-/// beyond the current directory.
-fn absolute(path: &Path) -> PathBuf {
+/// `path` made absolute and lexically normalized (no `.` or `..`), and resolved through
+/// symlinks where it exists.
+pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
