@@ -104,20 +104,7 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// The values of every `href="…"` and `src="…"` attribute in an HTML page.
 pub fn links_in(html: &str) -> Vec<String> {
-    let mut links = Vec::new();
-    for attribute in ["href=\"", "src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attribute) {
-            let preceded_by_space = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
-            rest = &rest[i + attribute.len()..];
-            let end = rest.find('"').unwrap_or(rest.len());
-            if preceded_by_space {
-                links.push(rest[..end].replace("&amp;", "&"));
-            }
-            rest = &rest[end..];
-        }
-    }
-    links
+    yan::check::attribute_values(html, &["href", "src"])
 }
 
 /// Percent-decodes a URL path.
