@@ -41,10 +41,10 @@ impl SiteState {
     }
 
     /// Serves `files` from now on and clears the error; returns what changed.
-    pub fn swap(&self, files: Files) -> Change {
+    pub fn swap(&self, files: Arc<Files>) -> Change {
         let mut current = self.current.write().expect("site lock");
         let change = Change::between(&current.files, &files);
-        current.files = Arc::new(files);
+        current.files = files;
         current.error = None;
         change
     }
@@ -87,7 +87,7 @@ impl Change {
 /// A finished build.
 pub struct Built {
     /// Every output file.
-    pub files: Files,
+    pub files: Arc<Files>,
     /// Warnings of the build.
     pub warnings: Vec<Diagnostic>,
     /// How many pages were rendered and how many kept from the previous build.
@@ -178,8 +178,9 @@ impl Builder {
             next.adopt(&mut memo);
             *self.memo.lock().expect("memo lock") = next;
         }
-        let files = files.into_inner().expect("files lock");
-        *self.previous.lock().expect("previous lock") = Arc::new(files.clone());
+        // The builder keeps what it serves, shared: the next rebuild keeps unchanged pages from it.
+        let files = Arc::new(files.into_inner().expect("files lock"));
+        *self.previous.lock().expect("previous lock") = files.clone();
         let cache = stats.into_inner().expect("stats lock");
         let mut warnings = prepared.warnings;
         warnings.extend(report.warnings);
