@@ -291,20 +291,43 @@ pub fn render_with(
     recall: Option<Recall<'_>>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
     let static_dir = options.root.join("static");
-    let ctx = RenderContext::new(
+    let ctx = render_context(prepared, options, &static_dir);
+    let ctx = match recall {
+        Some(recall) => ctx.with_memo(recall),
+        None => ctx,
+    };
+    render::render_site(&ctx, emit)
+}
+
+/// Renders again what an edit to the bodies of the `changed` posts and pages affects, after
+/// [`model::Site::replace_body`]; `digests` are the previous render's and are updated. See
+/// [`render::render_changed`].
+pub fn render_changed(
+    prepared: &Prepared,
+    options: &BuildOptions,
+    digests: &mut [std::sync::Arc<render::views::Digest>],
+    changed: &[model::EntryRef],
+    emit: &render::Emit<'_>,
+) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
+    let static_dir = options.root.join("static");
+    let ctx = render_context(prepared, options, &static_dir);
+    render::render_changed(&ctx, digests, changed, emit)
+}
+
+fn render_context<'a>(
+    prepared: &'a Prepared,
+    options: &'a BuildOptions,
+    static_dir: &'a Path,
+) -> RenderContext<'a> {
+    RenderContext::new(
         &prepared.site,
         &prepared.config,
         &prepared.theme,
         &prepared.highlighter,
         Path::new("content"),
         &options.root,
-        &static_dir,
-    );
-    let ctx = match recall {
-        Some(recall) => ctx.with_memo(recall),
-        None => ctx,
-    };
-    render::render_site(&ctx, emit)
+        static_dir,
+    )
 }
 
 /// Builds the site in memory (for `serve` and `check`): the files by output path, and the

@@ -377,3 +377,154 @@ fn fifty_clients_twenty_requests_each_are_all_answered() {
     assert_eq!(answered, 1000);
     server.shutdown();
 }
+
+/// A site for the rebuild tests: two index pages, tags, a nested category, a page and
+/// summaries cut at `<!-- more -->`.
+fn patch_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("content/posts")).unwrap();
+    std::fs::write(
+        root.join("config.yaml"),
+        "title: 增量\nurl: https://example.com\nper_page: 2\n",
+    )
+    .unwrap();
+    for (name, day, tags) in [
+        ("一", 1, "[Rust, 中文]"),
+        ("二", 2, "[Rust]"),
+        ("三", 3, "[中文]"),
+    ] {
+        let text = format!(
+            "---\ntitle: 第{name}篇\ndate: 2024-05-0{day} 09:00:00\ntags: {tags}\ncategories: [编程, Rust]\n---\n\n第{name}篇的摘要。\n\n<!-- more -->\n\n## 正文\n\n正文内容。\n"
+        );
+        std::fs::write(root.join(format!("content/posts/p{day}.md")), text).unwrap();
+    }
+    std::fs::write(
+        root.join("content/about.md"),
+        "---\ntitle: 关于\n---\n\n关于本站。\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// The files a fresh full build of `root` makes.
+fn full_build(root: &Path) -> std::collections::HashMap<String, Vec<u8>> {
+    yan::build_in_memory(&yan::BuildOptions::new(root))
+        .unwrap()
+        .2
+}
+
+/// Asserts that the builder's files are exactly those of a full build.
+fn assert_same_as_full_build(built: &yan::serve::site::Built, root: &Path) {
+    let full = full_build(root);
+    let mut paths: Vec<&String> = built.files.keys().collect();
+    paths.sort();
+    let mut expected: Vec<&String> = full.keys().collect();
+    expected.sort();
+    assert_eq!(paths, expected, "the same files");
+    for (path, bytes) in &full {
+        assert!(
+            *built.files[path] == bytes[..],
+            "{path} differs from a full build:\n{}",
+            String::from_utf8_lossy(&built.files[path])
+        );
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has {from}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn a_body_edit_renders_only_what_shows_it_and_matches_a_full_build() {
+    let site = patch_fixture();
+    let root = site.path().canonicalize().unwrap();
+    let builder = yan::serve::site::Builder::new(yan::BuildOptions::new(&root));
+    let first = builder.build().unwrap();
+    let pages = first.cache.misses;
+    let p1 = root.join("content/posts/p1.md");
+
+    // Below the cut, as many words: only the post's own page changes (listings show the
+    // word count).
+    edit(&p1, "正文内容。", "新的正文。");
+    let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    assert_eq!(built.cache.misses, 1, "only the post itself is rendered");
+    assert!(String::from_utf8_lossy(&built.files["posts/p1/index.html"]).contains("新的正文"));
+    assert_same_as_full_build(&built, &root);
+
+    // Above the cut: the summary moves to every listing that shows p1, the feeds and search.
+    edit(&p1, "第一篇的摘要。", "第一篇的新摘要：增量渲染。");
+    let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    // The post, its index page, tags Rust and 中文, categories 编程 and 编程/Rust.
+    assert_eq!(
+        built.cache.misses, 6,
+        "the post and the five listings that show it"
+    );
+    assert!(built.cache.misses < pages);
+    let index = String::from_utf8_lossy(&built.files["page/2/index.html"]).into_owned();
+    assert!(
+        index.contains("新摘要：增量渲染"),
+        "the index shows the new summary"
+    );
+    assert!(String::from_utf8_lossy(&built.files["atom.xml"]).contains("新摘要"));
+    assert!(String::from_utf8_lossy(&built.files["search-index.json"]).contains("新摘要"));
+    assert_same_as_full_build(&built, &root);
+
+    // A standalone page.
+    let about = root.join("content/about.md");
+    edit(&about, "关于本站。", "关于本站：一个增量的例子。");
+    let built = builder.rebuild(std::slice::from_ref(&about)).unwrap();
+    assert_eq!(built.cache.misses, 1);
+    assert_same_as_full_build(&built, &root);
+}
+
+#[test]
+fn a_front_matter_edit_or_a_new_post_rebuilds_everything_it_touches() {
+    let site = patch_fixture();
+    let root = site.path().canonicalize().unwrap();
+    let builder = yan::serve::site::Builder::new(yan::BuildOptions::new(&root));
+    builder.build().unwrap();
+    let p2 = root.join("content/posts/p2.md");
+
+    edit(&p2, "title: 第二篇", "title: 第二篇（修订）");
+    let built = builder.rebuild(std::slice::from_ref(&p2)).unwrap();
+    let index = String::from_utf8_lossy(&built.files["index.html"]).into_owned();
+    assert!(index.contains("第二篇（修订）"), "the new title is listed");
+    let neighbour = String::from_utf8_lossy(&built.files["posts/p3/index.html"]).into_owned();
+    assert!(
+        neighbour.contains("第二篇（修订）"),
+        "and shown as a neighbour"
+    );
+    assert_same_as_full_build(&built, &root);
+
+    edit(&p2, "tags: [Rust]", "tags: [Rust, 新标签]");
+    let built = builder.rebuild(std::slice::from_ref(&p2)).unwrap();
+    assert!(built.files.contains_key("tags/新标签/index.html"));
+    assert_same_as_full_build(&built, &root);
+}
+
+#[test]
+fn a_page_patched_then_reverted_in_a_full_rebuild_is_not_stale() {
+    let site = patch_fixture();
+    let root = site.path().canonicalize().unwrap();
+    let builder = yan::serve::site::Builder::new(yan::BuildOptions::new(&root));
+    builder.build().unwrap();
+    let p3 = root.join("content/posts/p3.md");
+    let original = std::fs::read_to_string(&p3).unwrap();
+
+    edit(&p3, "正文内容。", "临时修改了。");
+    builder.rebuild(std::slice::from_ref(&p3)).unwrap();
+
+    // One batch: the edit is undone and another post's front matter changes, so the whole
+    // site is built again. p3's page is as the first build made it, and the memo remembers
+    // that build: the page the patch rendered must not be kept.
+    std::fs::write(&p3, &original).unwrap();
+    let p1 = root.join("content/posts/p1.md");
+    edit(&p1, "title: 第一篇", "title: 第一篇\ndescription: 新的描述");
+    let built = builder.rebuild(&[p1, p3]).unwrap();
+    let page = String::from_utf8_lossy(&built.files["posts/p3/index.html"]).into_owned();
+    assert!(!page.contains("临时修改了"), "the reverted text is gone");
+    assert_same_as_full_build(&built, &root);
+}

@@ -16,7 +16,7 @@ use crate::config::{Config, yaml_diagnostic};
 use crate::error::Diagnostic;
 
 /// The checked front matter of one Markdown file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     /// The title (required).
     pub title: String,

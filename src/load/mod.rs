@@ -76,9 +76,7 @@ pub fn load_content_with(
 ) -> Result<Content, Vec<Diagnostic>> {
     let (markdown, assets) = walk(content_dir, display_root)?;
     let load = |path: &PathBuf| match cache {
-        Some(cache) => cache.load(content_dir, path, |p| {
-            load_document(content_dir, display_root, p, config)
-        }),
+        Some(cache) => load_document_cached(content_dir, display_root, path, config, cache),
         None => load_document(content_dir, display_root, path, config),
     };
     let results: Vec<_> = markdown.par_iter().map(load).collect();
@@ -104,6 +102,20 @@ pub fn load_content_with(
     } else {
         Err(errors)
     }
+}
+
+/// Loads the one Markdown file at `relative` (under `content_dir`) through `cache`, with its
+/// warning: for `serve`, when that file is all that changed.
+pub fn load_document_cached(
+    content_dir: &Path,
+    display_root: &Path,
+    relative: &Path,
+    config: &Config,
+    cache: &LoadCache,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    cache.load(content_dir, relative, |p| {
+        load_document(content_dir, display_root, p, config)
+    })
 }
 
 /// Lists Markdown files and assets under `content_dir` (relative paths, sorted), skipping
@@ -150,7 +162,7 @@ fn walk(
 }
 
 /// One file's parse result and warning, as [`load_content_with`] keeps it.
-type Loaded = (Document, Option<Diagnostic>);
+pub type Loaded = (Document, Option<Diagnostic>);
 
 /// Parsed documents kept between builds, keyed by path and checked by modification time and
 /// size, so a rebuild re-parses only the files that changed.

@@ -20,6 +20,9 @@ pub use slug::{output_file, safe_file_path, safe_path, slugify};
 /// Index of a post in [`Site::posts`] (or a page in [`Site::pages`]).
 pub type EntryId = usize;
 
+/// A post (`true`) or a standalone page (`false`), and its index.
+pub type EntryRef = (bool, EntryId);
+
 /// The whole site, ready to render.
 #[derive(Debug)]
 pub struct Site {
@@ -39,6 +42,34 @@ pub struct Site {
     pub archives: Vec<YearArchive>,
     /// Files copied from `content/`, with their output paths.
     pub assets: Vec<PublishedAsset>,
+}
+
+impl Site {
+    /// Puts `doc` in the place of the entry loaded from the same file, when only its body
+    /// changed: the model is built from paths and front matter, never from bodies, so nothing
+    /// else in it moves. Returns the entry, or `None` when no entry came from its file or its
+    /// front matter differs (then the model must be built again).
+    pub fn replace_body(&mut self, doc: Document) -> Option<EntryRef> {
+        let found = self
+            .posts
+            .iter()
+            .position(|e| e.doc.path == doc.path)
+            .map(|id| (true, id))
+            .or_else(|| {
+                let id = self.pages.iter().position(|e| e.doc.path == doc.path)?;
+                Some((false, id))
+            });
+        let (is_post, id) = found?;
+        let entry = match is_post {
+            true => &mut self.posts[id],
+            false => &mut self.pages[id],
+        };
+        if entry.doc.front != doc.front || entry.doc.is_post != doc.is_post {
+            return None;
+        }
+        entry.doc = doc;
+        Some((is_post, id))
+    }
 }
 
 /// A post or standalone page.

@@ -97,6 +97,12 @@ impl Memo {
         self.outputs = outputs;
     }
 
+    /// Forgets the key of the file at `output`, which was rendered again outside a full
+    /// build: the next build renders it again rather than trust a key it no longer matches.
+    pub fn forget(&mut self, output: &str) {
+        self.pages.remove(output);
+    }
+
     /// The key the file at `output` was rendered from last time.
     pub fn page(&self, output: &str) -> Option<Key> {
         self.pages.get(output).copied()

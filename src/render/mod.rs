@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
-use crate::model::Site;
+use crate::model::{EntryRef, Site};
 use markdown::{Highlighter, LinkKind, MarkdownOptions, MarkdownSource, RenderedMarkdown};
 use theme::{StaticFile, Theme};
 use views::{Digest, SiteView};
@@ -78,7 +78,8 @@ pub struct RenderContext<'a> {
     pub urls: HashMap<PathBuf, String>,
     /// Variables every page gets: `config`, `site`, `yan` and the feed and asset URLs.
     pub base: tera::Context,
-    /// Keys of the inputs every page shares.
+    /// Keys of the inputs every page shares (computed by [`RenderContext::with_memo`]: only a
+    /// memo needs them).
     pub keys: cache::SharedKeys,
     /// What the previous build (`yan build`, or `serve`'s last rebuild) learned, to skip
     /// unchanged pages; see [`RenderContext::with_memo`].
@@ -123,18 +124,13 @@ impl<'a> RenderContext<'a> {
             memo: None,
             recorder: None,
         }
-        .with_keys()
     }
 
     /// This context, skipping what `recall` shows unchanged and recording a new memo.
     pub fn with_memo(mut self, recall: memo::Recall<'a>) -> Self {
+        self.keys = cache::SharedKeys::of(&self);
         self.memo = Some(recall);
         self.recorder = Some(memo::Recorder::default());
-        self
-    }
-
-    fn with_keys(mut self) -> Self {
-        self.keys = cache::SharedKeys::of(&self);
         self
     }
 }
@@ -168,6 +164,9 @@ pub struct RenderReport {
     pub memo: Option<memo::Memo>,
     /// Posts and pages taken from the previous build's memo, not rendered.
     pub reused: usize,
+    /// What every post's Markdown yielded for the rest of the site, by post id (for
+    /// [`render_changed`]).
+    pub digests: Vec<Arc<Digest>>,
 }
 
 /// The sink `render_site` hands each finished file to; may fail (a write error).
@@ -179,6 +178,93 @@ pub fn render_site(
     emit: &Emit<'_>,
 ) -> Result<RenderReport, Vec<Diagnostic>> {
     let site = ctx.site;
+    let entries: Vec<EntryRef> = (0..site.posts.len())
+        .map(|i| (true, i))
+        .chain((0..site.pages.len()).map(|i| (false, i)))
+        .collect();
+    let mut report = RenderReport::default();
+    let mut digests = render_entries(ctx, &entries, emit, &mut report)?;
+    digests.truncate(site.posts.len());
+    let jobs = pages::jobs(site, ctx.config);
+    render_jobs(ctx, &digests, &jobs, emit)?;
+    report.files += jobs.len();
+    let listing_urls: Vec<String> = jobs
+        .iter()
+        .filter(|j| !matches!(j, pages::Job::NotFound | pages::Job::Search))
+        .map(|j| ctx.config.rooted(&pages::job_path(site, j)))
+        .collect();
+    let extra = site_files(ctx, &digests, &listing_urls);
+    report.files += extra.len();
+    emit_all(extra, emit)?;
+    report.reused = ctx
+        .recorder
+        .as_ref()
+        .map_or(0, memo::Recorder::reused_count);
+    report.memo = ctx.recorder.as_ref().map(memo::Recorder::take);
+    report.digests = digests;
+    Ok(report)
+}
+
+/// Renders again the posts and pages in `changed` after only their
+/// bodies changed, and every file that shows what a post's body yields: the listing pages it
+/// is on, the feeds and the search index. `digests` are the previous render's, and are
+/// updated. The model and everything else are as `digests` were rendered with, so every
+/// other file is still right.
+pub fn render_changed(
+    ctx: &RenderContext<'_>,
+    digests: &mut [Arc<Digest>],
+    changed: &[EntryRef],
+    emit: &Emit<'_>,
+) -> Result<RenderReport, Vec<Diagnostic>> {
+    let mut report = RenderReport::default();
+    let fresh = render_entries(ctx, changed, emit, &mut report)?;
+    let feed = feeds::feed_posts(ctx.site, ctx.config);
+    let (mut listed, mut fed, mut searched) = (Vec::new(), false, false);
+    for (&(is_post, id), digest) in changed.iter().zip(fresh) {
+        if !is_post {
+            continue;
+        }
+        let old = std::mem::replace(&mut digests[id], digest);
+        let new = &digests[id];
+        if new.listing() != old.listing() {
+            listed.push(id);
+        }
+        fed |=
+            feed.contains(&id) && (&new.summary, &new.feed_html) != (&old.summary, &old.feed_html);
+        searched |= new.search_text != old.search_text;
+    }
+    let jobs: Vec<pages::Job> = match listed.is_empty() {
+        true => Vec::new(),
+        false => pages::jobs(ctx.site, ctx.config)
+            .into_iter()
+            .filter(|job| {
+                pages::job_posts(ctx.site, job)
+                    .iter()
+                    .any(|id| listed.contains(id))
+            })
+            .collect(),
+    };
+    render_jobs(ctx, digests, &jobs, emit)?;
+    let mut outputs = Vec::new();
+    if fed {
+        outputs.extend(feed_files(ctx, digests));
+    }
+    if searched && ctx.config.search {
+        outputs.push(search_index_file(ctx, digests));
+    }
+    report.files += jobs.len() + outputs.len();
+    emit_all(outputs, emit)?;
+    Ok(report)
+}
+
+/// Renders the posts and pages in `entries` in parallel, adding their facts and warnings to
+/// `report`; returns their digests in the same order, or every error.
+fn render_entries(
+    ctx: &RenderContext<'_>,
+    entries: &[EntryRef],
+    emit: &Emit<'_>,
+    report: &mut RenderReport,
+) -> Result<Vec<Arc<Digest>>, Vec<Diagnostic>> {
     let resolve = |path: &Path| ctx.urls.get(path).cloned();
     let options = MarkdownOptions {
         highlighter: ctx.highlighter,
@@ -186,11 +272,7 @@ pub fn render_site(
         autospace: ctx.config.typography.autospace,
         excerpt_length: ctx.config.excerpt_length,
     };
-    let feed = feeds::feed_posts(site, ctx.config);
-    let entries: Vec<(bool, usize)> = (0..site.posts.len())
-        .map(|i| (true, i))
-        .chain((0..site.pages.len()).map(|i| (false, i)))
-        .collect();
+    let feed = feeds::feed_posts(ctx.site, ctx.config);
     let results: Vec<Result<(Arc<Digest>, PageFacts), Diagnostic>> = entries
         .par_iter()
         .map_init(
@@ -202,8 +284,7 @@ pub fn render_site(
         )
         .collect();
     let mut errors = Vec::new();
-    let mut digests = Vec::with_capacity(site.posts.len());
-    let mut report = RenderReport::default();
+    let mut digests = Vec::with_capacity(entries.len());
     for result in results {
         match result {
             Ok((digest, facts)) => {
@@ -214,44 +295,44 @@ pub fn render_site(
             Err(e) => errors.push(e),
         }
     }
-    report.files = entries.len();
-    if !errors.is_empty() {
-        return Err(dedup_template_errors(errors));
+    report.files += entries.len();
+    match errors.is_empty() {
+        true => Ok(digests),
+        false => Err(dedup_template_errors(errors)),
     }
-    digests.truncate(site.posts.len());
-    let jobs = pages::jobs(site, ctx.config);
-    let job_errors: Vec<Diagnostic> = jobs
+}
+
+/// Renders the generated pages `jobs` in parallel.
+fn render_jobs(
+    ctx: &RenderContext<'_>,
+    digests: &[Arc<Digest>],
+    jobs: &[pages::Job],
+    emit: &Emit<'_>,
+) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = jobs
         .par_iter()
         .map_init(
             || ctx.base.clone(),
-            |context, job| pages::render_job(ctx, context, &digests, job).and_then(emit),
+            |context, job| pages::render_job(ctx, context, digests, job).and_then(emit),
         )
         .filter_map(Result::err)
         .collect();
-    if !job_errors.is_empty() {
-        return Err(dedup_template_errors(job_errors));
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(dedup_template_errors(errors)),
     }
-    report.files += jobs.len();
-    let listing_urls: Vec<String> = jobs
-        .iter()
-        .filter(|j| !matches!(j, pages::Job::NotFound | pages::Job::Search))
-        .map(|j| ctx.config.rooted(&pages::job_path(site, j)))
-        .collect();
-    let extra = site_files(ctx, &digests, &listing_urls);
-    report.files += extra.len();
-    let write_errors: Vec<Diagnostic> = extra
+}
+
+/// Hands every output to `emit` in parallel; every failure is returned.
+fn emit_all(outputs: Vec<Output>, emit: &Emit<'_>) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = outputs
         .into_par_iter()
         .filter_map(|o| emit(o).err())
         .collect();
-    if !write_errors.is_empty() {
-        return Err(write_errors);
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(errors),
     }
-    report.reused = ctx
-        .recorder
-        .as_ref()
-        .map_or(0, memo::Recorder::reused_count);
-    report.memo = ctx.recorder.as_ref().map(memo::Recorder::take);
-    Ok(report)
 }
 
 /// Content path → published URL, for rewriting relative links and images.
@@ -474,15 +555,10 @@ fn dedup_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     unique
 }
 
-/// Feeds, sitemap, robots.txt, search index, highlight CSS, static files, assets, `.nojekyll`
-/// and `CNAME`.
-fn site_files(
-    ctx: &RenderContext<'_>,
-    digests: &[std::sync::Arc<Digest>],
-    listing_urls: &[String],
-) -> Vec<Output> {
+/// `atom.xml` and `rss.xml`.
+fn feed_files(ctx: &RenderContext<'_>, digests: &[Arc<Digest>]) -> Vec<Output> {
     let (site, config) = (ctx.site, ctx.config);
-    let mut outputs = vec![
+    vec![
         Output::bytes(
             "atom.xml".into(),
             feeds::atom(site, digests, config).into_bytes(),
@@ -491,6 +567,25 @@ fn site_files(
             "rss.xml".into(),
             feeds::rss(site, digests, config).into_bytes(),
         ),
+    ]
+}
+
+/// `search-index.json`.
+fn search_index_file(ctx: &RenderContext<'_>, digests: &[Arc<Digest>]) -> Output {
+    let index = feeds::search_index(ctx.site, digests);
+    Output::bytes("search-index.json".into(), index.into_bytes())
+}
+
+/// Feeds, sitemap, robots.txt, search index, highlight CSS, static files, assets, `.nojekyll`
+/// and `CNAME`.
+fn site_files(
+    ctx: &RenderContext<'_>,
+    digests: &[Arc<Digest>],
+    listing_urls: &[String],
+) -> Vec<Output> {
+    let (site, config) = (ctx.site, ctx.config);
+    let mut outputs = feed_files(ctx, digests);
+    outputs.extend([
         Output::bytes(
             "sitemap.xml".into(),
             feeds::sitemap(site, listing_urls, config).into_bytes(),
@@ -501,13 +596,9 @@ fn site_files(
             ctx.highlighter.css().into_bytes(),
         ),
         Output::bytes(".nojekyll".into(), Vec::new()),
-    ];
+    ]);
     if config.search {
-        let index = feeds::search_index(site, digests);
-        outputs.push(Output::bytes(
-            "search-index.json".into(),
-            index.into_bytes(),
-        ));
+        outputs.push(search_index_file(ctx, digests));
     }
     if let Some(cname) = &config.cname {
         outputs.push(Output::bytes(

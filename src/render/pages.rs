@@ -83,6 +83,17 @@ pub fn job_path(site: &Site, job: &Job) -> String {
     }
 }
 
+/// The posts a job lists with their summaries (index, tag and category pages); empty for
+/// the other pages, which show no post's body.
+pub fn job_posts<'s>(site: &'s Site, job: &Job) -> &'s [usize] {
+    match job {
+        Job::Index(pager) => &site.index_order[pager.range.clone()],
+        Job::Tag(id, pager) => &site.tags[*id].posts[pager.range.clone()],
+        Job::Category(id, pager) => &site.categories[*id].posts[pager.range.clone()],
+        _ => &[],
+    }
+}
+
 /// The per-page variables; removed before each page so one page's never leak into the next.
 const PAGE_KEYS: &[&str] = &["page", "paginator", "term", "archive"];
 
@@ -163,8 +174,7 @@ fn listing_views<'a>(
     let (mut paginator_view, mut term, mut archive) = (None, None, None);
     let (template, kind, title) = match job {
         Job::Index(pager) => {
-            let ids = &site.index_order[pager.range.clone()];
-            paginator_view = Some(paginator(ctx, digests, ids, pager, "/"));
+            paginator_view = Some(paginator(ctx, digests, job_posts(site, job), pager, "/"));
             let title = if pager.number > 1 {
                 format!("第 {} 页", pager.number)
             } else {
@@ -175,7 +185,7 @@ fn listing_views<'a>(
         Job::Tags => ("tags.html", "tags", "标签".to_string()),
         Job::Tag(id, pager) => {
             let tag = &site.tags[*id];
-            let ids = &tag.posts[pager.range.clone()];
+            let ids = job_posts(site, job);
             paginator_view = Some(paginator(ctx, digests, ids, pager, &tag.path));
             term = Some(term_page(site, *id, false));
             ("tag.html", "tag", format!("标签：{}", tag.name))
@@ -183,7 +193,7 @@ fn listing_views<'a>(
         Job::Categories => ("categories.html", "categories", "分类".to_string()),
         Job::Category(id, pager) => {
             let category = &site.categories[*id];
-            let ids = &category.posts[pager.range.clone()];
+            let ids = job_posts(site, job);
             paginator_view = Some(paginator(ctx, digests, ids, pager, &category.path));
             term = Some(term_page(site, *id, true));
             (

@@ -10,7 +10,7 @@ use crate::render::markdown::TocEntry;
 
 /// What the Markdown pass learned about a post that listing pages, feeds and the search index
 /// need after the post's own page is written.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Digest {
     /// HTML shown on listing pages: the part above `<!-- more -->`, else the automatic excerpt.
     pub summary: String,
@@ -24,6 +24,19 @@ pub struct Digest {
     pub search_text: String,
     /// The full HTML, kept only for posts that the feeds carry.
     pub feed_html: Option<String>,
+}
+
+impl Digest {
+    /// What listing pages show of the post: [`PostSummary`] takes these and nothing else
+    /// from the digest.
+    pub fn listing(&self) -> (&str, bool, usize, usize) {
+        (
+            &self.summary,
+            self.has_more,
+            self.word_count,
+            self.reading_minutes,
+        )
+    }
 }
 
 /// A link to a tag or a category.

@@ -260,7 +260,7 @@ impl Rebuilder {
         if changed.contains(&self.sources.config) {
             self.builder.config_changed();
         }
-        let notice = match self.builder.build() {
+        let notice = match self.builder.rebuild(&changed) {
             Ok(built) => {
                 let was_broken = self.site.error().is_some();
                 let change = self.site.swap(built.files);
