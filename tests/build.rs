@@ -637,3 +637,74 @@ fn rebuilds_render_exactly_what_changed() {
     site.build();
     assert!(site.read("index.html").contains("2024 年 02 月 01 日"));
 }
+
+/// Asserts that `public/` holds exactly what a build without any memo or cache makes.
+fn assert_same_as_cold_build(site: &Fixture, step: &str) {
+    let (_, _, cold) = yan::build_in_memory(&site.options()).unwrap();
+    let mut expected: Vec<String> = cold.keys().cloned().collect();
+    expected.sort();
+    let written: Vec<String> = files_under(&site.public())
+        .into_iter()
+        .filter(|f| f != ".yan-output")
+        .collect();
+    assert_eq!(written, expected, "{step}: the same files");
+    for (path, bytes) in &cold {
+        let on_disk = std::fs::read(site.public().join(path)).unwrap();
+        assert!(
+            on_disk == *bytes,
+            "{step}: {path} differs from a cold build:\n{}",
+            String::from_utf8_lossy(&on_disk)
+        );
+    }
+}
+
+#[test]
+fn every_warm_build_equals_a_cold_build() {
+    let site = sample();
+    site.build();
+    // Each step replaces text in one file, then builds with the memo of the step before.
+    let steps = [
+        (
+            "a summary above the cut",
+            "content/posts/rust-intro.md",
+            "开篇。",
+            "新的开篇：摘要变了。",
+        ),
+        (
+            "text below the cut",
+            "content/posts/rust-intro.md",
+            "正文。\n",
+            "正文，多了几个字。\n",
+        ),
+        (
+            "a new tag",
+            "content/posts/python-basics.md",
+            "tags: Python",
+            "tags: [Python, 新标签]",
+        ),
+        (
+            "a page",
+            "content/about.md",
+            "关于本站。",
+            "关于本站：改过。",
+        ),
+        (
+            "the search index off",
+            "config.yaml",
+            "per_page: 2\n",
+            "per_page: 2\nsearch: false\n",
+        ),
+    ];
+    for (step, file, from, to) in steps {
+        let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+        assert!(text.contains(from), "{step}: {file} has {from}");
+        site.write(file, &text.replace(from, to));
+        site.build();
+        assert_same_as_cold_build(&site, step);
+    }
+    let index = site.read("page/2/index.html");
+    assert!(
+        index.contains("新的开篇：摘要变了。"),
+        "the index shows the new summary"
+    );
+}

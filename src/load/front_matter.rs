@@ -153,7 +153,7 @@ pub(super) fn parse(
     text: &str,
     shown: &Path,
     relative: &Path,
-    modified: Option<SystemTime>,
+    modified: impl FnOnce() -> Option<SystemTime>,
     is_post: bool,
     config: &Config,
 ) -> Result<Parsed, Vec<Diagnostic>> {
@@ -432,7 +432,7 @@ pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<Zoned, String> 
 /// that says why relying on the latter is fragile.
 fn fallback_date(
     relative: &Path,
-    modified: Option<SystemTime>,
+    modified: impl FnOnce() -> Option<SystemTime>,
     config: &Config,
 ) -> (Option<Zoned>, String) {
     let stem = relative.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -443,7 +443,7 @@ fn fallback_date(
             .ok();
         return (zoned, format!("no `date`: using {date} from the file name"));
     }
-    let zoned = modified
+    let zoned = modified()
         .and_then(|m| jiff::Timestamp::try_from(m).ok())
         .map(|t| t.to_zoned_datetime(config.tz.clone()));
     (
@@ -467,7 +467,7 @@ mod tests {
             &text,
             Path::new("a.md"),
             Path::new("posts/a.md"),
-            None,
+            || None,
             true,
             &config(),
         )
@@ -550,7 +550,7 @@ mod tests {
             text,
             Path::new("x"),
             Path::new("posts/2023-11-11-hello.md"),
-            None,
+            || None,
             true,
             &config(),
         )

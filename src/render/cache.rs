@@ -168,6 +168,21 @@ pub fn view_key(base: Key, template: &str, output: &str, parts: &[(&str, &dyn Er
     hasher.finish_key()
 }
 
+/// The key of a value hashed as it is (`Hash`), for data that is written as it is, not
+/// through a template.
+pub fn hash_key(value: &impl Hash) -> Key {
+    let mut hasher = KeyHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish_key()
+}
+
+/// The key of one serializable value, hashed as its JSON is written.
+pub fn json_key(view: &impl Serialize) -> Key {
+    let mut hasher = KeyHasher::new();
+    view.feed(&mut hasher);
+    hasher.finish_key()
+}
+
 /// A view that can be fed to a [`KeyHasher`] as JSON (serde's `Serialize` is not object safe).
 pub trait ErasedView {
     /// Writes the view's JSON into the hasher.

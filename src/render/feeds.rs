@@ -2,6 +2,7 @@
 //! user templates, so they are always well-formed.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -29,7 +30,7 @@ fn entry_body<'a>(digest: &'a Digest, config: &Config) -> &'a str {
 }
 
 /// `atom.xml`.
-pub fn atom(site: &Site, digests: &[std::sync::Arc<Digest>], config: &Config) -> String {
+pub fn atom(site: &Site, digests: &[Arc<Digest>], config: &Config) -> String {
     let mut xml = String::with_capacity(64 * 1024);
     let updated = site
         .posts
@@ -78,7 +79,7 @@ pub fn atom(site: &Site, digests: &[std::sync::Arc<Digest>], config: &Config) ->
 }
 
 /// `rss.xml` (RSS 2.0).
-pub fn rss(site: &Site, digests: &[std::sync::Arc<Digest>], config: &Config) -> String {
+pub fn rss(site: &Site, digests: &[Arc<Digest>], config: &Config) -> String {
     let mut xml = String::with_capacity(64 * 1024);
     let _ = write!(
         xml,
@@ -143,8 +144,8 @@ pub fn robots(config: &Config) -> String {
 }
 
 /// One post in `search-index.json`.
-#[derive(Serialize)]
-struct SearchEntry<'a> {
+#[derive(Serialize, Hash)]
+pub struct SearchEntry<'a> {
     title: &'a str,
     url: &'a str,
     date: &'a str,
@@ -153,10 +154,10 @@ struct SearchEntry<'a> {
     text: &'a str,
 }
 
-/// `search-index.json`: title, URL, date, tags, categories and the opening text of each post.
-pub fn search_index(site: &Site, digests: &[std::sync::Arc<Digest>]) -> String {
-    let entries: Vec<SearchEntry<'_>> = site
-        .posts
+/// The entries of `search-index.json`: title, URL, date, tags, categories and the opening
+/// text of each post.
+pub fn search_entries<'a>(site: &'a Site, digests: &'a [Arc<Digest>]) -> Vec<SearchEntry<'a>> {
+    site.posts
         .iter()
         .zip(digests)
         .map(|(post, digest)| SearchEntry {
@@ -176,6 +177,10 @@ pub fn search_index(site: &Site, digests: &[std::sync::Arc<Digest>]) -> String {
                 .collect(),
             text: &digest.search_text,
         })
-        .collect();
-    serde_json::to_string(&entries).expect("search entries serialize")
+        .collect()
+}
+
+/// `search-index.json`.
+pub fn search_index(entries: &[SearchEntry<'_>]) -> String {
+    serde_json::to_string(entries).expect("search entries serialize")
 }

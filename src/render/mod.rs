@@ -44,7 +44,8 @@ pub enum Body {
     Embedded(&'static [u8]),
     /// A file to copy as is.
     Copy(PathBuf),
-    /// The file the previous build wrote here is still right: leave it.
+    /// The file the previous build wrote here is still right: leave it. Only emitted for a
+    /// file that the memo's `present` check found in place.
     Keep,
 }
 
@@ -54,6 +55,14 @@ impl Output {
         Output {
             path,
             body: Body::Bytes(bytes),
+        }
+    }
+
+    /// The previous build's file, kept (see [`RenderContext::keep`]).
+    pub fn kept(path: String) -> Self {
+        Output {
+            path,
+            body: Body::Keep,
         }
     }
 }
@@ -124,6 +133,18 @@ impl<'a> RenderContext<'a> {
             memo: None,
             recorder: None,
         }
+    }
+
+    /// Records that the file at `output` is made from `key`, and tells whether the previous
+    /// build made it from the same key and it is still in place, so that it can be kept
+    /// rather than made again. Always `false` without a memo (`key` is then not computed).
+    pub fn keep(&self, output: &str, key: impl FnOnce() -> cache::Key) -> bool {
+        let (Some(recall), Some(recorder)) = (self.memo, &self.recorder) else {
+            return false;
+        };
+        let key = key();
+        recorder.page(output, key);
+        recall.unchanged(output, key)
     }
 
     /// This context, skipping what `recall` shows unchanged and recording a new memo.
@@ -309,11 +330,14 @@ fn render_jobs(
     jobs: &[pages::Job],
     emit: &Emit<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
+    let summary_keys = pages::summary_keys(ctx, digests);
     let errors: Vec<Diagnostic> = jobs
         .par_iter()
         .map_init(
             || ctx.base.clone(),
-            |context, job| pages::render_job(ctx, context, digests, job).and_then(emit),
+            |context, job| {
+                pages::render_job(ctx, context, digests, &summary_keys, job).and_then(emit)
+            },
         )
         .filter_map(Result::err)
         .collect();
@@ -373,10 +397,7 @@ fn render_entry(
     let markdown_key = ctx.markdown_key(&source);
     let template = if is_post { "post.html" } else { "page.html" };
     if let Some(kept) = keep_unchanged(ctx, entry, is_post, markdown_key, keep_html, template) {
-        emit(Output {
-            path: entry.output.clone(),
-            body: Body::Keep,
-        })?;
+        emit(Output::kept(entry.output.clone()))?;
         let facts = PageFacts {
             source: source_display,
             url: entry.url.clone(),
@@ -459,19 +480,13 @@ fn keep_unchanged(
     if keep_html && remembered.digest.feed_html.is_none() {
         return None;
     }
-    let key = pages::entry_page_key(
-        ctx,
-        entry,
-        is_post,
-        markdown_key,
-        &remembered.toc,
-        remembered.word_count,
-        template,
-    );
-    if !recall.unchanged(&entry.output, key) {
+    let key = || {
+        let (toc, words) = (&remembered.toc, remembered.word_count);
+        pages::entry_page_key(ctx, entry, is_post, markdown_key, toc, words, template)
+    };
+    if !ctx.keep(&entry.output, key) {
         return None;
     }
-    recorder.page(&entry.output, key);
     recorder.reused(markdown_key);
     Some(remembered.clone())
 }
@@ -570,10 +585,14 @@ fn feed_files(ctx: &RenderContext<'_>, digests: &[Arc<Digest>]) -> Vec<Output> {
     ]
 }
 
-/// `search-index.json`.
+/// `search-index.json`; kept as it is when its entries are (10,000 posts make 10 MB of JSON).
 fn search_index_file(ctx: &RenderContext<'_>, digests: &[Arc<Digest>]) -> Output {
-    let index = feeds::search_index(ctx.site, digests);
-    Output::bytes("search-index.json".into(), index.into_bytes())
+    const PATH: &str = "search-index.json";
+    let entries = feeds::search_entries(ctx.site, digests);
+    if ctx.keep(PATH, || cache::hash_key(&entries)) {
+        return Output::kept(PATH.into());
+    }
+    Output::bytes(PATH.into(), feeds::search_index(&entries).into_bytes())
 }
 
 /// Feeds, sitemap, robots.txt, search index, highlight CSS, static files, assets, `.nojekyll`

@@ -1,14 +1,16 @@
 //! The HTML pages: one job per output page, each a pure function of the model and the digests.
 
 use std::path::Path;
+use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::*;
 use super::{Output, RenderContext};
 use crate::error::Diagnostic;
 use crate::model::{Pager, Site, output_file, pager_path, paginate};
-use crate::render::cache::{ErasedView, view_key};
+use crate::render::cache::{ErasedView, Key, json_key, view_key};
 
 /// A generated (non-post) HTML page.
 #[derive(Debug, Clone)]
@@ -106,25 +108,28 @@ fn reset(context: &mut tera::Context) {
 }
 
 /// Renders one generated page; `context` holds the shared variables and is reused.
+/// `summary_keys` are the keys of every post's listing view (see [`summary_keys`]); they stand
+/// for the posts a page lists in its key, so that key is known without building the page's
+/// views.
 pub fn render_job(
     ctx: &RenderContext<'_>,
     context: &mut tera::Context,
-    digests: &[std::sync::Arc<Digest>],
+    digests: &[Arc<Digest>],
+    summary_keys: &[Key],
     job: &Job,
 ) -> Result<Output, Diagnostic> {
     let path = job_path(ctx.site, job);
     let output = output_file(&path);
-    let views = listing_views(ctx, digests, job, &path);
-    if let (Some(recall), Some(recorder)) = (ctx.memo, &ctx.recorder) {
-        let key = view_key(ctx.keys.base, views.template, &output, &views.parts());
-        recorder.page(&output, key);
-        if recall.unchanged(&output, key) {
-            return Ok(Output {
-                path: output,
-                body: crate::render::Body::Keep,
-            });
-        }
+    let key = || {
+        let views = listing_views(ctx, job, &path, &|id| summary_keys[id]);
+        view_key(ctx.keys.base, views.template, &output, &views.parts())
+    };
+    if ctx.keep(&output, key) {
+        return Ok(Output::kept(output));
     }
+    let views = listing_views(ctx, job, &path, &|id| {
+        PostSummary::new(ctx.site, digests, id)
+    });
     reset(context);
     context.insert("page", &views.page);
     if let Some(paginator) = &views.paginator {
@@ -142,16 +147,29 @@ pub fn render_job(
     Ok(Output::bytes(output, html))
 }
 
-/// The variables of one generated page, before they go into a template context.
-struct ListingViews<'a> {
+/// The key of every post's view on listing pages, by post id; empty without a memo, which
+/// is all they are for. Hashed once per post, not once per page that lists it.
+pub fn summary_keys(ctx: &RenderContext<'_>, digests: &[Arc<Digest>]) -> Vec<Key> {
+    if ctx.recorder.is_none() {
+        return Vec::new();
+    }
+    (0..ctx.site.posts.len())
+        .into_par_iter()
+        .map(|id| json_key(&PostSummary::new(ctx.site, digests, id)))
+        .collect()
+}
+
+/// The variables of one generated page, before they go into a template context; the
+/// paginator's items are `Item`s (post summaries to render, or their keys to hash).
+struct ListingViews<'a, Item> {
     template: &'static str,
     page: ListPage,
-    paginator: Option<PaginatorView<'a>>,
+    paginator: Option<PaginatorView<Item>>,
     term: Option<TermPage<'a>>,
     archive: Option<ArchiveView<'a>>,
 }
 
-impl ListingViews<'_> {
+impl<Item: Serialize> ListingViews<'_, Item> {
     /// The variables by name, for the page's key.
     fn parts(&self) -> [(&str, &dyn ErasedView); 4] {
         [
@@ -163,18 +181,18 @@ impl ListingViews<'_> {
     }
 }
 
-fn listing_views<'a>(
+fn listing_views<'a, Item>(
     ctx: &RenderContext<'a>,
-    digests: &'a [std::sync::Arc<Digest>],
     job: &Job,
     path: &str,
-) -> ListingViews<'a> {
+    item: &dyn Fn(usize) -> Item,
+) -> ListingViews<'a, Item> {
     let site = ctx.site;
     let config = ctx.config;
     let (mut paginator_view, mut term, mut archive) = (None, None, None);
     let (template, kind, title) = match job {
         Job::Index(pager) => {
-            paginator_view = Some(paginator(ctx, digests, job_posts(site, job), pager, "/"));
+            paginator_view = Some(paginator(ctx, job_posts(site, job), pager, "/", item));
             let title = if pager.number > 1 {
                 format!("第 {} 页", pager.number)
             } else {
@@ -186,7 +204,7 @@ fn listing_views<'a>(
         Job::Tag(id, pager) => {
             let tag = &site.tags[*id];
             let ids = job_posts(site, job);
-            paginator_view = Some(paginator(ctx, digests, ids, pager, &tag.path));
+            paginator_view = Some(paginator(ctx, ids, pager, &tag.path, item));
             term = Some(term_page(site, *id, false));
             ("tag.html", "tag", format!("标签：{}", tag.name))
         }
@@ -194,7 +212,7 @@ fn listing_views<'a>(
         Job::Category(id, pager) => {
             let category = &site.categories[*id];
             let ids = job_posts(site, job);
-            paginator_view = Some(paginator(ctx, digests, ids, pager, &category.path));
+            paginator_view = Some(paginator(ctx, ids, pager, &category.path, item));
             term = Some(term_page(site, *id, true));
             (
                 "category.html",
@@ -227,20 +245,17 @@ fn listing_views<'a>(
     }
 }
 
-fn paginator<'a>(
-    ctx: &RenderContext<'a>,
-    digests: &'a [std::sync::Arc<Digest>],
+fn paginator<Item>(
+    ctx: &RenderContext<'_>,
     ids: &[usize],
     pager: &Pager,
     base: &str,
-) -> PaginatorView<'a> {
+    item: &dyn Fn(usize) -> Item,
+) -> PaginatorView<Item> {
     let config = ctx.config;
     let url_of = |n: usize| config.rooted(&pager_path(base, n));
     PaginatorView {
-        items: ids
-            .iter()
-            .map(|&id| PostSummary::new(ctx.site, digests, id))
-            .collect(),
+        items: ids.iter().map(|&id| item(id)).collect(),
         current: pager.number,
         total_pages: pager.total_pages,
         total_items: pager.total_items,

@@ -256,11 +256,12 @@ pub struct ListPage {
     pub description: String,
 }
 
-/// `paginator` on the index, tag and category pages.
+/// `paginator` on the index, tag and category pages. Templates see `PostSummary` items; a
+/// page's key is hashed from the same view with each item's key in its place.
 #[derive(Debug, Serialize)]
-pub struct PaginatorView<'a> {
+pub struct PaginatorView<Item> {
     /// The posts on this page.
-    pub items: Vec<PostSummary<'a>>,
+    pub items: Vec<Item>,
     /// 1-based page number.
     pub current: usize,
     /// Number of pages.

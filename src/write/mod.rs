@@ -121,9 +121,7 @@ impl DiskSink {
         let target = contained(&self.staging, &output.path).ok_or_else(refuse)?;
         let current = contained(&self.output, &output.path).ok_or_else(refuse)?;
         if matches!(output.body, Body::Keep) {
-            if !current.is_file() {
-                return Err(kept_without_previous(&output.path));
-            }
+            // Render keeps a file only once the caller's `present` saw it there.
             self.produced
                 .lock()
                 .expect("sink lock")
