@@ -124,6 +124,11 @@ impl Stopwatch {
     pub fn phases(&self) -> &[(&'static str, Duration)] {
         &self.phases
     }
+
+    /// Time since the first phase started.
+    pub fn elapsed(&self) -> Duration {
+        self.started.map(|s| s.elapsed()).unwrap_or_default()
+    }
 }
 
 /// Builds the site into its output folder. On any error the previous output is left exactly as
@@ -154,14 +159,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let changed = sink.changed_files();
     let outputs = clock.time("write", || sink.commit(previous.outputs()))?;
-    save_code_cache(options, &prepared.highlighter, render_report.reused == 0)?;
-    if let Some(mut memo) = render_report.memo.take() {
+    let complete = render_report.reused == 0;
+    let memo = render_report.memo.take();
+    let mut report = report(&prepared, render_report, changed, &clock);
+    // The model (with every post's text) is no longer needed: free it before the caches are
+    // written, which is when a build would hold the most.
+    let Prepared { highlighter, .. } = prepared;
+    save_code_cache(options, &highlighter, complete)?;
+    drop(highlighter);
+    if let Some(mut memo) = memo {
         memo.set_outputs(outputs);
         memo.adopt(&mut previous);
+        drop(previous);
         let dir = options.root.join(CACHE_DIR);
-        write::save_atomically(&dir, memo::FILE_NAME, &memo.to_bytes(&memo_key))?;
+        write::save_atomically_with(&dir, memo::FILE_NAME, |out| memo.write_to(&memo_key, out))?;
     }
-    Ok(report(&prepared, render_report, changed, clock))
+    report.elapsed = clock.elapsed();
+    Ok(report)
 }
 
 /// Loads the configuration, content and templates and builds the model.
@@ -349,7 +363,7 @@ fn report(
     prepared: &Prepared,
     rendered: RenderReport,
     changed: usize,
-    clock: Stopwatch,
+    clock: &Stopwatch,
 ) -> BuildReport {
     let site = &prepared.site;
     let mut warnings = prepared.warnings.clone();
@@ -362,7 +376,7 @@ fn report(
         files: rendered.files,
         changed,
         warnings,
-        elapsed: clock.started.map(|s| s.elapsed()).unwrap_or_default(),
-        timings: clock.phases,
+        elapsed: clock.elapsed(),
+        timings: clock.phases.clone(),
     }
 }

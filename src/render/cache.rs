@@ -14,7 +14,7 @@ use serde_json::Value;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::RenderContext;
-use super::markdown::MarkdownSource;
+use crate::load::Document;
 
 /// The keys of what every page and document of a build shares.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,12 +59,12 @@ impl SharedKeys {
 
 impl RenderContext<'_> {
     /// The key of one document's Markdown.
-    pub fn markdown_key(&self, source: &MarkdownSource<'_>) -> Key {
+    pub fn markdown_key(&self, doc: &Document) -> Key {
         markdown_key(
             self.keys.environment,
-            source.path,
-            source.text,
-            source.first_line,
+            &doc.path,
+            doc.body_hash,
+            doc.body_line,
         )
     }
 }
@@ -146,11 +146,11 @@ pub fn hash_json(hasher: &mut impl Hasher, value: &impl Serialize) {
     let _ = serde_json::to_writer(Feed(hasher), value);
 }
 
-/// The key of one document's Markdown, given the key of everything shared (`environment`).
-pub fn markdown_key(environment: Key, path: &Path, text: &str, first_line: usize) -> Key {
+/// The key of one document's Markdown, given the key of everything shared (`environment`)
+/// and the hash of its text.
+pub fn markdown_key(environment: Key, path: &Path, text_hash: u128, first_line: usize) -> Key {
     let mut hasher = KeyHasher::new();
-    (environment, path, first_line).hash(&mut hasher);
-    hasher.str(text);
+    (environment, path, text_hash, first_line).hash(&mut hasher);
     hasher.finish_key()
 }
 
@@ -213,9 +213,11 @@ impl std::io::Write for HashWriter<'_> {
 mod tests {
     use super::*;
 
+    use crate::load::body_hash;
+
     #[test]
     fn keys_follow_every_input() {
-        let key = |env, text| markdown_key(env, Path::new("posts/a.md"), text, 3);
+        let key = |env, text| markdown_key(env, Path::new("posts/a.md"), body_hash(text), 3);
         assert_eq!(key(1, "x"), key(1, "x"));
         assert_ne!(key(1, "x"), key(2, "x"));
         assert_ne!(key(1, "x"), key(1, "y"));

@@ -388,13 +388,7 @@ fn render_entry(
         &ctx.site.pages[id]
     };
     let source_display = ctx.content_display.join(&entry.doc.path);
-    let source = MarkdownSource {
-        text: &entry.doc.body,
-        path: &entry.doc.path,
-        first_line: entry.doc.body_line,
-        url: &entry.url,
-    };
-    let markdown_key = ctx.markdown_key(&source);
+    let markdown_key = ctx.markdown_key(&entry.doc);
     let template = if is_post { "post.html" } else { "page.html" };
     if let Some(kept) = keep_unchanged(ctx, entry, is_post, markdown_key, keep_html, template) {
         emit(Output::kept(entry.output.clone()))?;
@@ -406,6 +400,13 @@ fn render_entry(
         };
         return Ok((kept.digest, facts));
     }
+    let text = entry.doc.read_body(&source_display)?;
+    let source = MarkdownSource {
+        text: &text,
+        path: &entry.doc.path,
+        first_line: entry.doc.body_line,
+        url: &entry.url,
+    };
     let rendered = markdown::render(&source, options);
     let reading_minutes = reading_minutes(ctx, rendered.word_count);
     let page = pages::entry_page(

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::ErrorKind;
+use std::io::{self, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -285,10 +285,27 @@ fn remove_ours(dir: &Path) -> Result<()> {
 /// Writes `bytes` to `dir/name` through a temporary file and a rename, so a reader never sees
 /// half a file (used for the build cache).
 pub fn save_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    save_atomically_with(dir, name, |out| out.write_all(bytes))
+}
+
+/// [`save_atomically`], with the bytes written by `write` (so they need not be in memory).
+pub fn save_atomically_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
+) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let temporary = dir.join(format!(".{name}.tmp"));
     let target = dir.join(name);
-    fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    let written = fs::File::create(&temporary).and_then(|file| {
+        let mut out = io::BufWriter::new(file);
+        write(&mut out)?;
+        // No fsync: a cache cut short by a crash fails its checksum and is rebuilt.
+        out.into_inner()
+            .map(drop)
+            .map_err(io::IntoInnerError::into_error)
+    });
+    written.map_err(|e| Error::io(&temporary, e))?;
     fs::rename(&temporary, &target).map_err(|e| Error::io(&target, e))
 }
 
