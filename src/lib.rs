@@ -304,8 +304,7 @@ pub fn render_with(
     emit: &render::Emit<'_>,
     recall: Option<Recall<'_>>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
-    let static_dir = options.root.join("static");
-    let ctx = render_context(prepared, options, &static_dir);
+    let ctx = render_context(prepared, options);
     let ctx = match recall {
         Some(recall) => ctx.with_memo(recall),
         None => ctx,
@@ -323,24 +322,19 @@ pub fn render_changed(
     changed: &[model::EntryRef],
     emit: &render::Emit<'_>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
-    let static_dir = options.root.join("static");
-    let ctx = render_context(prepared, options, &static_dir);
+    let ctx = render_context(prepared, options);
     render::render_changed(&ctx, digests, changed, emit)
 }
 
-fn render_context<'a>(
-    prepared: &'a Prepared,
-    options: &'a BuildOptions,
-    static_dir: &'a Path,
-) -> RenderContext<'a> {
+fn render_context<'a>(prepared: &'a Prepared, options: &'a BuildOptions) -> RenderContext<'a> {
     RenderContext::new(
         &prepared.site,
+        &load::read_body,
         &prepared.config,
         &prepared.theme,
         &prepared.highlighter,
         Path::new("content"),
         &options.root,
-        static_dir,
     )
 }
 

@@ -20,8 +20,8 @@ pub use front_matter::{Categories, FrontMatter, parse_date, split_front_matter};
 /// A Markdown file with its front matter parsed, ready for the model.
 ///
 /// The Markdown itself is not kept: only its hash, which is all that a build whose memo
-/// already has the page needs. Rendering reads it again ([`Document::read_body`]), so a build
-/// never holds the text of every post at once (90 MB at 10,000 posts).
+/// already has the page needs. Rendering reads it again ([`read_body`]), so a build never
+/// holds the text of every post at once (90 MB at 10,000 posts).
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Path relative to `content/`, with `/` separators, e.g. `posts/rust/intro.md`.
@@ -40,24 +40,22 @@ pub struct Document {
     pub is_post: bool,
 }
 
-impl Document {
-    /// The Markdown after the front matter, read again from the file; `shown` names the file
-    /// in the error when it cannot be read or has changed since it was loaded.
-    pub fn read_body(&self, shown: &Path) -> Result<String, Diagnostic> {
-        let bytes =
-            std::fs::read(&self.source).map_err(|e| Diagnostic::new(shown, e.to_string()))?;
-        let body = simdutf8::basic::from_utf8(&bytes)
-            .ok()
-            .and_then(|text| text.get(self.body_offset..))
-            .filter(|body| body_hash(body) == self.body_hash)
-            .ok_or_else(|| {
-                Diagnostic::new(
-                    shown,
-                    "the file changed while yan was building; build again",
-                )
-            })?;
-        Ok(body.to_string())
-    }
+/// The Markdown of `doc` after its front matter, read again from its file; `shown` names the
+/// file in the error when it cannot be read or has changed since it was loaded. Render gets
+/// this function from the pipeline (render itself does no I/O).
+pub fn read_body(doc: &Document, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(&doc.source).map_err(|e| Diagnostic::new(shown, e.to_string()))?;
+    let body = simdutf8::basic::from_utf8(&bytes)
+        .ok()
+        .and_then(|text| text.get(doc.body_offset..))
+        .filter(|body| body_hash(body) == doc.body_hash)
+        .ok_or_else(|| {
+            Diagnostic::new(
+                shown,
+                "the file changed while yan was building; build again",
+            )
+        })?;
+    Ok(body.to_string())
 }
 
 /// The hash of a document's Markdown, as [`Document::body_hash`] holds it.
@@ -325,14 +323,14 @@ mod tests {
         let (doc, _) = load_document(&content, dir.path(), relative, &config).unwrap();
         assert_eq!(doc.body_line, 5);
         let shown = Path::new("content/posts/你好.md");
-        assert_eq!(doc.read_body(shown).unwrap(), "正文：第一版。\n");
+        assert_eq!(read_body(&doc, shown).unwrap(), "正文：第一版。\n");
 
         std::fs::write(
             &file,
             "---\ntitle: 你好\ndate: 2024-01-01\n---\n正文：第二版。\n",
         )
         .unwrap();
-        let error = doc.read_body(shown).unwrap_err();
+        let error = read_body(&doc, shown).unwrap_err();
         assert_eq!(error.path, shown);
         assert!(
             error.message.contains("changed while yan was building"),

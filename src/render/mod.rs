@@ -2,7 +2,8 @@
 //!
 //! Render never touches the disk: every finished file is handed to the caller's `emit`
 //! function as an [`Output`], as soon as it is ready, so a 10,000-post site never holds all of
-//! its pages in memory at once.
+//! its pages in memory at once; the text of a post it renders comes from the caller's
+//! [`ReadBody`].
 
 pub mod cache;
 pub mod code_cache;
@@ -21,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::load::Document;
 use crate::model::{EntryRef, Site};
 use markdown::{Highlighter, LinkKind, MarkdownOptions, MarkdownSource, RenderedMarkdown};
 use theme::{StaticFile, Theme};
@@ -67,10 +69,16 @@ impl Output {
     }
 }
 
+/// Reads the Markdown of a document (the model keeps only its hash), naming the file as shown
+/// in messages on failure; see [`crate::load::read_body`].
+pub type ReadBody = dyn Fn(&Document, &Path) -> Result<String, Diagnostic> + Sync;
+
 /// What rendering needs, shared by every job.
 pub struct RenderContext<'a> {
     /// The model.
     pub site: &'a Site,
+    /// Reads a document's Markdown when its page must be rendered.
+    pub read_body: &'a ReadBody,
     /// The configuration.
     pub config: &'a Config,
     /// The compiled templates.
@@ -79,10 +87,10 @@ pub struct RenderContext<'a> {
     pub highlighter: &'a Highlighter,
     /// The site's `content/` folder, as shown in messages.
     pub content_display: &'a Path,
-    /// What paths in messages are relative to.
+    /// The site folder: what paths in messages are relative to.
     pub display_root: &'a Path,
     /// The site's `static/` folder.
-    pub static_dir: &'a Path,
+    pub static_dir: PathBuf,
     /// Content path → published URL, for rewriting relative links and images.
     pub urls: HashMap<PathBuf, String>,
     /// Variables every page gets: `config`, `site`, `yan` and the feed and asset URLs.
@@ -101,12 +109,12 @@ impl<'a> RenderContext<'a> {
     /// Prepares the shared context.
     pub fn new(
         site: &'a Site,
+        read_body: &'a ReadBody,
         config: &'a Config,
         theme: &'a Theme,
         highlighter: &'a Highlighter,
         content_display: &'a Path,
         display_root: &'a Path,
-        static_dir: &'a Path,
     ) -> Self {
         let mut base = tera::Context::new();
         base.insert("config", config);
@@ -121,12 +129,13 @@ impl<'a> RenderContext<'a> {
         base.insert("search_index_url", &config.rooted("/search-index.json"));
         RenderContext {
             site,
+            read_body,
             config,
             theme,
             highlighter,
             content_display,
             display_root,
-            static_dir,
+            static_dir: display_root.join("static"),
             urls: url_map(site, config),
             base,
             keys: cache::SharedKeys::default(),
@@ -400,7 +409,7 @@ fn render_entry(
         };
         return Ok((kept.digest, facts));
     }
-    let text = entry.doc.read_body(&source_display)?;
+    let text = (ctx.read_body)(&entry.doc, &source_display)?;
     let source = MarkdownSource {
         text: &text,
         path: &entry.doc.path,
@@ -626,7 +635,7 @@ fn site_files(
             format!("{cname}\n").into_bytes(),
         ));
     }
-    for (path, file) in theme::static_files(ctx.static_dir) {
+    for (path, file) in theme::static_files(&ctx.static_dir) {
         let body = match file {
             StaticFile::Embedded(bytes) => Body::Embedded(bytes),
             StaticFile::Site(path) => Body::Copy(path),
