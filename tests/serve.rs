@@ -407,6 +407,18 @@ fn patch_fixture() -> tempfile::TempDir {
     dir
 }
 
+/// [`patch_fixture`], its canonical path (file events name canonical paths) and a builder.
+fn patch_builder() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    yan::serve::site::Builder,
+) {
+    let site = patch_fixture();
+    let root = site.path().canonicalize().unwrap();
+    let builder = yan::serve::site::Builder::new(yan::BuildOptions::new(&root));
+    (site, root, builder)
+}
+
 /// The files a fresh full build of `root` makes.
 fn full_build(root: &Path) -> std::collections::HashMap<String, Vec<u8>> {
     yan::build_in_memory(&yan::BuildOptions::new(root))
@@ -439,9 +451,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn a_body_edit_renders_only_what_shows_it_and_matches_a_full_build() {
-    let site = patch_fixture();
-    let root = site.path().canonicalize().unwrap();
-    let builder = yan::serve::site::Builder::new(yan::BuildOptions::new(&root));
+    let (_site, root, builder) = patch_builder();
     let first = builder.build().unwrap();
     let pages = first.cache.misses;
     let p1 = root.join("content/posts/p1.md");
@@ -481,10 +491,8 @@ fn a_body_edit_renders_only_what_shows_it_and_matches_a_full_build() {
 }
 
 #[test]
-fn a_front_matter_edit_or_a_new_post_rebuilds_everything_it_touches() {
-    let site = patch_fixture();
-    let root = site.path().canonicalize().unwrap();
-    let builder = yan::serve::site::Builder::new(yan::BuildOptions::new(&root));
+fn a_front_matter_edit_rebuilds_everything_it_touches() {
+    let (_site, root, builder) = patch_builder();
     builder.build().unwrap();
     let p2 = root.join("content/posts/p2.md");
 
@@ -507,9 +515,7 @@ fn a_front_matter_edit_or_a_new_post_rebuilds_everything_it_touches() {
 
 #[test]
 fn a_page_patched_then_reverted_in_a_full_rebuild_is_not_stale() {
-    let site = patch_fixture();
-    let root = site.path().canonicalize().unwrap();
-    let builder = yan::serve::site::Builder::new(yan::BuildOptions::new(&root));
+    let (_site, root, builder) = patch_builder();
     builder.build().unwrap();
     let p3 = root.join("content/posts/p3.md");
     let original = std::fs::read_to_string(&p3).unwrap();
