@@ -162,8 +162,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let complete = render_report.reused == 0;
     let memo = render_report.memo.take();
     let mut report = report(&prepared, render_report, changed, &clock);
-    // The model (with every post's text) is no longer needed: free it before the caches are
-    // written, which is when a build would hold the most.
+    // The model is no longer needed: free it before the caches are written.
     let Prepared { highlighter, .. } = prepared;
     save_code_cache(options, &highlighter, complete)?;
     drop(highlighter);

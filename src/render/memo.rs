@@ -63,16 +63,8 @@ impl Memo {
         (memo.version == env!("CARGO_PKG_VERSION") && memo.output == output).then_some(memo)
     }
 
-    /// The memo as bytes to store, for a build into `output`.
-    pub fn to_bytes(&mut self, output: &str) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        self.write_to(output, &mut bytes)
-            .expect("a Vec takes any bytes");
-        bytes
-    }
-
-    /// Writes the memo of a build into `output` as [`Memo::to_bytes`] makes it, straight into
-    /// `out` (at 10,000 posts the memo is 20 MB; it is not held in memory twice).
+    /// Writes the memo of a build into `output`, as [`Memo::from_bytes`] reads it, straight
+    /// into `out` (at 10,000 posts the memo is 20 MB; it is not held in memory as bytes too).
     pub fn write_to(&mut self, output: &str, out: &mut impl std::io::Write) -> std::io::Result<()> {
         self.output = output.to_string();
         let mut checked = Checksummed {
@@ -205,6 +197,12 @@ impl Recorder {
 mod tests {
     use super::*;
 
+    fn bytes_of(mut memo: Memo, output: &str) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        memo.write_to(output, &mut bytes).unwrap();
+        bytes
+    }
+
     fn memo_with_a_page() -> Memo {
         let recorder = Recorder::default();
         recorder.page("posts/a/index.html", 7);
@@ -223,7 +221,7 @@ mod tests {
 
     #[test]
     fn round_trips_for_the_same_output_folder_only() {
-        let bytes = memo_with_a_page().to_bytes("/site/public");
+        let bytes = bytes_of(memo_with_a_page(), "/site/public");
         let memo = Memo::from_bytes(&bytes, "/site/public").expect("same folder");
         assert_eq!(memo.page("posts/a/index.html"), Some(7));
         assert_eq!(memo.entry(9).unwrap().heading_ids, ["标题"]);
@@ -232,7 +230,7 @@ mod tests {
 
     #[test]
     fn a_corrupt_memo_is_ignored() {
-        let bytes = memo_with_a_page().to_bytes("/p");
+        let bytes = bytes_of(memo_with_a_page(), "/p");
         assert!(Memo::from_bytes(&bytes[..bytes.len() / 2], "/p").is_none());
         assert!(Memo::from_bytes(b"not a memo", "/p").is_none());
         let mut flipped = bytes.clone();

@@ -235,9 +235,9 @@ pub fn render_site(
     Ok(report)
 }
 
-/// Renders again the posts and pages in `changed` after only their
-/// bodies changed, and every file that shows what a post's body yields: the listing pages it
-/// is on, the feeds and the search index. `digests` are the previous render's, and are
+/// Renders again the posts and pages in `changed` after only their bodies changed, and every
+/// file that shows what a post's body yields: the listing pages it is on, the feeds and the
+/// search index. `digests` are the previous render's, and are
 /// updated. The model and everything else are as `digests` were rendered with, so every
 /// other file is still right.
 pub fn render_changed(
@@ -263,16 +263,15 @@ pub fn render_changed(
             feed.contains(&id) && (&new.summary, &new.feed_html) != (&old.summary, &old.feed_html);
         searched |= new.search_text != old.search_text;
     }
-    let jobs: Vec<pages::Job> = match listed.is_empty() {
-        true => Vec::new(),
-        false => pages::jobs(ctx.site, ctx.config)
-            .into_iter()
-            .filter(|job| {
-                pages::job_posts(ctx.site, job)
-                    .iter()
-                    .any(|id| listed.contains(id))
-            })
-            .collect(),
+    let lists_a_changed_post = |job: &pages::Job| {
+        let posts = pages::job_posts(ctx.site, job);
+        posts.iter().any(|id| listed.contains(id))
+    };
+    let jobs: Vec<pages::Job> = if listed.is_empty() {
+        Vec::new()
+    } else {
+        let jobs = pages::jobs(ctx.site, ctx.config).into_iter();
+        jobs.filter(lists_a_changed_post).collect()
     };
     render_jobs(ctx, digests, &jobs, emit)?;
     let mut outputs = Vec::new();
@@ -326,9 +325,10 @@ fn render_entries(
         }
     }
     report.files += entries.len();
-    match errors.is_empty() {
-        true => Ok(digests),
-        false => Err(dedup_template_errors(errors)),
+    if errors.is_empty() {
+        Ok(digests)
+    } else {
+        Err(dedup_template_errors(errors))
     }
 }
 
@@ -350,9 +350,10 @@ fn render_jobs(
         )
         .filter_map(Result::err)
         .collect();
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(dedup_template_errors(errors)),
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(dedup_template_errors(errors))
     }
 }
 
@@ -362,9 +363,10 @@ fn emit_all(outputs: Vec<Output>, emit: &Emit<'_>) -> Result<(), Vec<Diagnostic>
         .into_par_iter()
         .filter_map(|o| emit(o).err())
         .collect();
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(errors),
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 
