@@ -534,3 +534,24 @@ fn a_page_patched_then_reverted_in_a_full_rebuild_is_not_stale() {
     assert!(!page.contains("临时修改了"), "the reverted text is gone");
     assert_same_as_full_build(&built, &root);
 }
+
+#[test]
+fn an_editors_temporary_file_does_not_force_a_full_build_but_a_deleted_post_does() {
+    let (_site, root, builder) = patch_builder();
+    builder.build().unwrap();
+    let p1 = root.join("content/posts/p1.md");
+
+    // `sed -i` and some editors write a temporary file beside the post and rename it over it:
+    // the event names both, and the temporary one is gone by the time of the rebuild.
+    edit(&p1, "正文内容。", "新的正文。");
+    let temporary = root.join("content/posts/sedX1b2c3");
+    let built = builder.rebuild(&[p1, temporary]).unwrap();
+    assert_eq!(built.cache.misses, 1, "only the edited post is rendered");
+    assert_same_as_full_build(&built, &root);
+
+    let p2 = root.join("content/posts/p2.md");
+    std::fs::remove_file(&p2).unwrap();
+    let built = builder.rebuild(&[p2]).unwrap();
+    assert!(!built.files.contains_key("posts/p2/index.html"));
+    assert_same_as_full_build(&built, &root);
+}

@@ -7,7 +7,9 @@
 //!   cargo test --release --test serve_latency -- --ignored --nocapture
 //! ```
 //!
-//! Set `YAN_SERVE_BENCH_MAX_MS=100` to fail when the median is slower than that.
+//! Set `YAN_SERVE_BENCH_MAX_MS=100` to fail when the median is slower than that, and
+//! `YAN_SERVE_BENCH_EDIT=title` to edit the post's title (its front matter) rather than append
+//! to its text.
 //! It measures from the moment the edited file is written until an HTTP request for the post
 //! returns the new text: file-watch delivery, debounce, rebuild and the swap, all included.
 //! The post file is restored at the end.
@@ -38,6 +40,7 @@ fn one_edit_on_a_big_site_is_served_fast() {
     let post = std::env::var("YAN_SERVE_BENCH_POST").unwrap_or("post-00500".into());
     let file = std::path::Path::new(&root).join(format!("content/posts/{post}.md"));
     let original = std::fs::read_to_string(&file).unwrap();
+    let edit_title = std::env::var("YAN_SERVE_BENCH_EDIT").is_ok_and(|e| e == "title");
 
     let started = Instant::now();
     let (_, report, _) = yan::build_in_memory(&yan::BuildOptions::new(&root)).unwrap();
@@ -64,7 +67,11 @@ fn one_edit_on_a_big_site_is_served_fast() {
     let mut latencies = Vec::new();
     for round in 0..15 {
         let marker = format!("latency-marker-{round}");
-        std::fs::write(&file, format!("{original}\n{marker}\n")).unwrap();
+        let edited = match edit_title {
+            true => original.replacen("title: ", &format!("title: {marker} "), 1),
+            false => format!("{original}\n{marker}\n"),
+        };
+        std::fs::write(&file, edited).unwrap();
         let written = Instant::now();
         while !get(addr, &url).contains(&marker) {
             assert!(

@@ -141,6 +141,16 @@ struct Session {
     warnings: Vec<Diagnostic>,
 }
 
+impl Session {
+    /// Whether the site was built from the file at `relative` under `content/`.
+    fn knows(&self, relative: &Path) -> bool {
+        let site = &self.prepared.site;
+        let entries = site.posts.iter().chain(&site.pages);
+        entries.map(|e| &e.doc.path).any(|p| p == relative)
+            || site.assets.iter().any(|a| a.path == relative)
+    }
+}
+
 impl Builder {
     /// A builder for the site of `options`, with empty caches.
     pub fn new(options: BuildOptions) -> Self {
@@ -239,12 +249,18 @@ impl Builder {
     /// full build is needed.
     fn patch(&self, changed: &[PathBuf]) -> Option<Result<Built, Error>> {
         let start = Instant::now();
-        let relative: Vec<&Path> = changed
-            .iter()
-            .map(|path| self.markdown_file(path))
-            .collect::<Option<_>>()?;
         let mut guard = self.session.lock().expect("session lock");
-        let session = guard.as_mut().filter(|_| !relative.is_empty())?;
+        let session = guard.as_mut().filter(|_| !changed.is_empty())?;
+        let mut relative = Vec::new();
+        for path in changed {
+            let in_content = path.strip_prefix(&self.content_dir).ok();
+            if in_content.is_some_and(|p| !session.knows(p)) && !path.exists() {
+                // A file that came and went: an editor's (or `sed -i`'s) temporary file, or a
+                // deleted draft. The site does not change.
+                continue;
+            }
+            relative.push(self.markdown_file(path)?);
+        }
         let Some((entries, load_warnings)) = self.replace_bodies(session, &relative) else {
             // The model is half updated: only a full build can be trusted now.
             *guard = None;
