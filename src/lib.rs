@@ -311,14 +311,14 @@ pub fn render_with(
     render::render_site(&ctx, emit)
 }
 
-/// Renders again what an edit to the bodies of the `changed` posts and pages affects, after
-/// [`model::Site::replace_body`]; `digests` are the previous render's and are updated. See
-/// [`render::render_changed`].
+/// Renders again what the documents replaced in the model by
+/// [`model::Site::replace_document`] affect; `digests` are the previous render's and are
+/// updated. See [`render::render_changed`].
 pub fn render_changed(
     prepared: &Prepared,
     options: &BuildOptions,
     digests: &mut [std::sync::Arc<render::views::Digest>],
-    changed: &[model::EntryRef],
+    changed: &[model::Replaced],
     emit: &render::Emit<'_>,
 ) -> std::result::Result<RenderReport, Vec<Diagnostic>> {
     let ctx = render_context(prepared, options);

@@ -555,3 +555,61 @@ fn an_editors_temporary_file_does_not_force_a_full_build_but_a_deleted_post_does
     assert!(!built.files.contains_key("posts/p2/index.html"));
     assert_same_as_full_build(&built, &root);
 }
+
+#[test]
+fn a_title_edit_renders_the_pages_that_show_the_title_and_matches_a_full_build() {
+    let (_site, root, builder) = patch_builder();
+    // Newer posts, so that p1 is not among the five newest that every page lists.
+    for n in 4..=9 {
+        let text = format!(
+            "---\ntitle: 较新的第{n}篇\ndate: 2024-06-0{n} 09:00:00\ntags: [杂谈]\n---\n\n内容{n}。\n"
+        );
+        std::fs::write(root.join(format!("content/posts/p{n}.md")), text).unwrap();
+    }
+    let first = builder.build().unwrap();
+    let p1 = root.join("content/posts/p1.md");
+
+    edit(&p1, "title: 第一篇", "title: 第一篇（修订版）");
+    let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    // p1, its newer neighbour p2, its index page, tags Rust and 中文, categories 编程 and
+    // 编程/Rust, and the archives: all, 2024, 2024/05.
+    assert_eq!(built.cache.misses, 10, "only the pages that show the title");
+    assert!(built.cache.misses < first.cache.misses / 2);
+    let neighbour = String::from_utf8_lossy(&built.files["posts/p2/index.html"]).into_owned();
+    assert!(
+        neighbour.contains("第一篇（修订版）"),
+        "the neighbour links the new title"
+    );
+    let archive = String::from_utf8_lossy(&built.files["archives/2024/05/index.html"]).into_owned();
+    assert!(archive.contains("第一篇（修订版）"));
+    assert!(
+        String::from_utf8_lossy(&built.files["search-index.json"]).contains("第一篇（修订版）")
+    );
+    assert_same_as_full_build(&built, &root);
+
+    edit(
+        &p1,
+        "date: 2024-05-01 09:00:00",
+        "date: 2024-05-01 09:00:00\nupdated: 2024-07-01 10:00:00\ndescription: 新的描述\ncover: /a.png",
+    );
+    let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    assert!(String::from_utf8_lossy(&built.files["sitemap.xml"]).contains("2024-07-01"));
+    assert_same_as_full_build(&built, &root);
+
+    // The newest post's title is in `site.recent_posts`, which every page gets: everything is
+    // rendered again.
+    let p9 = root.join("content/posts/p9.md");
+    edit(&p9, "title: 较新的第9篇", "title: 最新的一篇");
+    let built = builder.rebuild(std::slice::from_ref(&p9)).unwrap();
+    assert_eq!(built.cache.misses, first.cache.misses, "every page");
+    assert_same_as_full_build(&built, &root);
+
+    // A new date moves the post: the model is built again.
+    edit(
+        &p1,
+        "date: 2024-05-01 09:00:00",
+        "date: 2024-06-30 09:00:00",
+    );
+    let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    assert_same_as_full_build(&built, &root);
+}

@@ -45,11 +45,11 @@ pub struct Site {
 }
 
 impl Site {
-    /// Puts `doc` in the place of the entry loaded from the same file, when only its body
-    /// changed: the model is built from paths and front matter, never from bodies, so nothing
-    /// else in it moves. Returns the entry, or `None` when no entry came from its file or its
-    /// front matter differs (then the model must be built again).
-    pub fn replace_body(&mut self, doc: Document) -> Option<EntryRef> {
+    /// Puts `doc` in the place of the entry loaded from the same file, when the front matter
+    /// that places the entry (date, tags, categories, slug, permalink, pin, draft) is unchanged:
+    /// then no URL, list, order or term of the model moves, and only the entry's own data does.
+    /// `None` when no entry came from the file or it would move (the model must be built again).
+    pub fn replace_document(&mut self, doc: Document, config: &Config) -> Option<Replaced> {
         let found = self
             .posts
             .iter()
@@ -64,11 +64,58 @@ impl Site {
             true => &mut self.posts[id],
             false => &mut self.pages[id],
         };
-        if entry.doc.front != doc.front || entry.doc.is_post != doc.is_post {
+        let (old, new) = (&entry.doc.front, &doc.front);
+        if entry.doc.is_post != doc.is_post || !same_place(old, new) {
             return None;
         }
+        let replaced = match old == new {
+            true => Replaced::Body((is_post, id)),
+            false => Replaced::Details((is_post, id)),
+        };
+        entry.dates = DateTexts::new(new.date.as_ref(), new.updated.as_ref(), config);
         entry.doc = doc;
-        Some((is_post, id))
+        Some(replaced)
+    }
+}
+
+/// Whether two versions of an entry's front matter put it in the same place: the same URL,
+/// position in every list, tags, categories and publication.
+fn same_place(a: &crate::load::FrontMatter, b: &crate::load::FrontMatter) -> bool {
+    (
+        &a.date,
+        &a.tags,
+        &a.categories,
+        a.draft,
+        &a.slug,
+        &a.permalink,
+        a.top,
+    ) == (
+        &b.date,
+        &b.tags,
+        &b.categories,
+        b.draft,
+        &b.slug,
+        &b.permalink,
+        b.top,
+    )
+}
+
+/// What [`Site::replace_document`] changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaced {
+    /// Only the entry's body.
+    Body(EntryRef),
+    /// Its body and what it shows of itself elsewhere: title, description, update time, cover,
+    /// extra keys.
+    Details(EntryRef),
+}
+
+impl Replaced {
+    /// The entry.
+    pub fn entry(self) -> EntryRef {
+        match self {
+            Replaced::Body(entry) | Replaced::Details(entry) => entry,
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::load::Document;
-use crate::model::{EntryRef, Site};
+use crate::model::{EntryRef, Replaced, Site};
 use markdown::{Highlighter, LinkKind, MarkdownOptions, MarkdownSource, RenderedMarkdown};
 use theme::{StaticFile, Theme};
 use views::{Digest, SiteView};
@@ -216,14 +216,9 @@ pub fn render_site(
     let mut digests = render_entries(ctx, &entries, emit, &mut report)?;
     digests.truncate(site.posts.len());
     let jobs = pages::jobs(site, ctx.config);
-    render_jobs(ctx, &digests, &jobs, emit)?;
+    render_jobs(ctx, &digests, &jobs.iter().collect::<Vec<_>>(), emit)?;
     report.files += jobs.len();
-    let listing_urls: Vec<String> = jobs
-        .iter()
-        .filter(|j| !matches!(j, pages::Job::NotFound | pages::Job::Search))
-        .map(|j| ctx.config.rooted(&pages::job_path(site, j)))
-        .collect();
-    let extra = site_files(ctx, &digests, &listing_urls);
+    let extra = site_files(ctx, &digests, &listing_urls(ctx, &jobs));
     report.files += extra.len();
     emit_all(extra, emit)?;
     report.reused = ctx
@@ -235,44 +230,67 @@ pub fn render_site(
     Ok(report)
 }
 
-/// Renders again the posts and pages in `changed` after only their bodies changed, and every
-/// file that shows what a post's body yields: the listing pages it is on, the feeds and the
-/// search index. `digests` are the previous render's, and are
-/// updated. The model and everything else are as `digests` were rendered with, so every
-/// other file is still right.
+/// Renders again what changed when the documents of some posts and pages were replaced in the
+/// model ([`crate::model::Site::replace_document`]) and every file that shows what changed:
+/// the listing pages with their summaries, the feeds and the search index, and for changed
+/// details (a title, say) also the neighbours' pages, the archives and the sitemap. `digests`
+/// are the previous render's, and are updated. The shared template variables must be as they
+/// were (the caller checks `site`); every other file is then still right.
 pub fn render_changed(
     ctx: &RenderContext<'_>,
     digests: &mut [Arc<Digest>],
-    changed: &[EntryRef],
+    changed: &[Replaced],
     emit: &Emit<'_>,
 ) -> Result<RenderReport, Vec<Diagnostic>> {
+    let site = ctx.site;
+    let detailed: Vec<usize> = changed
+        .iter()
+        .filter_map(|r| match r {
+            Replaced::Details((true, id)) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let details_changed = changed.iter().any(|r| matches!(r, Replaced::Details(_)));
+    let mut entries: Vec<EntryRef> = changed.iter().map(|r| r.entry()).collect();
+    for &id in &detailed {
+        let neighbours = [site.posts[id].prev, site.posts[id].next];
+        for neighbour in neighbours.into_iter().flatten() {
+            if !entries.contains(&(true, neighbour)) {
+                entries.push((true, neighbour));
+            }
+        }
+    }
     let mut report = RenderReport::default();
-    let fresh = render_entries(ctx, changed, emit, &mut report)?;
-    let feed = feeds::feed_posts(ctx.site, ctx.config);
-    let (mut listed, mut fed, mut searched) = (Vec::new(), false, false);
-    for (&(is_post, id), digest) in changed.iter().zip(fresh) {
+    let fresh = render_entries(ctx, &entries, emit, &mut report)?;
+    let feed = feeds::feed_posts(site, ctx.config);
+    let mut shown = detailed.clone();
+    let (mut fed, mut searched) = (details_changed, !detailed.is_empty());
+    for (&(is_post, id), digest) in entries.iter().zip(fresh) {
         if !is_post {
             continue;
         }
         let old = std::mem::replace(&mut digests[id], digest);
         let new = &digests[id];
         if new.listing() != old.listing() {
-            listed.push(id);
+            shown.push(id);
         }
         fed |=
             feed.contains(&id) && (&new.summary, &new.feed_html) != (&old.summary, &old.feed_html);
         searched |= new.search_text != old.search_text;
     }
-    let lists_a_changed_post = |job: &pages::Job| {
-        let posts = pages::job_posts(ctx.site, job);
-        posts.iter().any(|id| listed.contains(id))
-    };
-    let jobs: Vec<pages::Job> = if listed.is_empty() {
-        Vec::new()
-    } else {
-        let jobs = pages::jobs(ctx.site, ctx.config).into_iter();
-        jobs.filter(lists_a_changed_post).collect()
-    };
+    let all_jobs = pages::jobs(site, ctx.config);
+    let jobs: Vec<&pages::Job> = all_jobs
+        .iter()
+        .filter(|job| {
+            let summaries = pages::job_posts(site, job)
+                .iter()
+                .any(|id| shown.contains(id));
+            summaries
+                || detailed
+                    .iter()
+                    .any(|&id| pages::archive_shows(site, job, id))
+        })
+        .collect();
     render_jobs(ctx, digests, &jobs, emit)?;
     let mut outputs = Vec::new();
     if fed {
@@ -280,6 +298,9 @@ pub fn render_changed(
     }
     if searched && ctx.config.search {
         outputs.push(search_index_file(ctx, digests));
+    }
+    if details_changed {
+        outputs.push(sitemap_file(ctx, &listing_urls(ctx, &all_jobs)));
     }
     report.files += jobs.len() + outputs.len();
     emit_all(outputs, emit)?;
@@ -336,7 +357,7 @@ fn render_entries(
 fn render_jobs(
     ctx: &RenderContext<'_>,
     digests: &[Arc<Digest>],
-    jobs: &[pages::Job],
+    jobs: &[&pages::Job],
     emit: &Emit<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let summary_keys = pages::summary_keys(ctx, digests);
@@ -597,6 +618,20 @@ fn feed_files(ctx: &RenderContext<'_>, digests: &[Arc<Digest>]) -> Vec<Output> {
     ]
 }
 
+/// `sitemap.xml`.
+fn sitemap_file(ctx: &RenderContext<'_>, listing_urls: &[String]) -> Output {
+    let xml = feeds::sitemap(ctx.site, listing_urls, ctx.config);
+    Output::bytes("sitemap.xml".into(), xml.into_bytes())
+}
+
+/// The URLs of the generated pages that the sitemap lists (all but search and 404).
+fn listing_urls(ctx: &RenderContext<'_>, jobs: &[pages::Job]) -> Vec<String> {
+    jobs.iter()
+        .filter(|j| !matches!(j, pages::Job::NotFound | pages::Job::Search))
+        .map(|j| ctx.config.rooted(&pages::job_path(ctx.site, j)))
+        .collect()
+}
+
 /// `search-index.json`; kept as it is when its entries are (10,000 posts make 10 MB of JSON).
 fn search_index_file(ctx: &RenderContext<'_>, digests: &[Arc<Digest>]) -> Output {
     const PATH: &str = "search-index.json";
@@ -617,10 +652,7 @@ fn site_files(
     let (site, config) = (ctx.site, ctx.config);
     let mut outputs = feed_files(ctx, digests);
     outputs.extend([
-        Output::bytes(
-            "sitemap.xml".into(),
-            feeds::sitemap(site, listing_urls, config).into_bytes(),
-        ),
+        sitemap_file(ctx, listing_urls),
         Output::bytes("robots.txt".into(), feeds::robots(config).into_bytes()),
         Output::bytes(
             HIGHLIGHT_CSS.trim_start_matches('/').into(),

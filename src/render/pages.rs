@@ -96,6 +96,19 @@ pub fn job_posts<'s>(site: &'s Site, job: &Job) -> &'s [usize] {
     }
 }
 
+/// Whether `job` is an archive page that lists post `id` (by title and date).
+pub fn archive_shows(site: &Site, job: &Job, id: usize) -> bool {
+    let Job::Archive(scope) = job else {
+        return false;
+    };
+    let months = |y: usize| site.archives[y].months.iter();
+    match *scope {
+        None => true,
+        Some((y, None)) => months(y).any(|m| m.posts.contains(&id)),
+        Some((y, Some(m))) => site.archives[y].months[m].posts.contains(&id),
+    }
+}
+
 /// The per-page variables; removed before each page so one page's never leak into the next.
 const PAGE_KEYS: &[&str] = &["page", "paginator", "term", "archive"];
 

@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use crate::load::{self, LoadCache};
-use crate::model::EntryRef;
+use crate::model::Replaced;
+use crate::render::cache::json_key;
 use crate::render::memo::{Memo, Recall};
 use crate::render::views::Digest;
+use crate::render::views::SiteView;
 use crate::render::{Body, Output};
 use crate::{BuildOptions, Diagnostic, Error, Prepared, Stopwatch};
 
@@ -261,7 +263,7 @@ impl Builder {
             }
             relative.push(self.markdown_file(path)?);
         }
-        let Some((entries, load_warnings)) = self.replace_bodies(session, &relative) else {
+        let Some((replaced, load_warnings)) = self.replace_documents(session, &relative) else {
             // The model is half updated: only a full build can be trusted now.
             *guard = None;
             return None;
@@ -277,7 +279,7 @@ impl Builder {
             &session.prepared,
             &self.options,
             &mut session.digests,
-            &entries,
+            &replaced,
             &emit,
         );
         let report = match rendered {
@@ -323,30 +325,33 @@ impl Builder {
     }
 
     /// Loads the files at `relative` and puts each in the session's model in place of its
-    /// old version; the entries and the load warnings, or `None` when one of them cannot be
-    /// loaded, is new, or has other front matter (so the model itself changes).
-    fn replace_bodies(
+    /// old version; what changed and the load warnings, or `None` when one of them cannot be
+    /// loaded, is new, or moves in the model, or the `site` variable every page gets changes
+    /// (then everything must be built again).
+    fn replace_documents(
         &self,
         session: &mut Session,
         relative: &[&Path],
-    ) -> Option<(Vec<EntryRef>, Vec<Diagnostic>)> {
+    ) -> Option<(Vec<Replaced>, Vec<Diagnostic>)> {
         let content_dir = self.options.root.join("content");
-        let config = &session.prepared.config;
-        let mut entries = Vec::new();
+        let prepared = &mut session.prepared;
+        let before = json_key(&SiteView::new(&prepared.site));
+        let mut replaced = Vec::new();
         let mut warnings = Vec::new();
         for path in relative {
             let loaded = load::load_document_cached(
                 &content_dir,
                 &self.options.root,
                 path,
-                config,
+                &prepared.config,
                 &self.load,
             );
             let (document, warning) = loaded.ok()?;
-            entries.push(session.prepared.site.replace_body(document)?);
+            replaced.push(prepared.site.replace_document(document, &prepared.config)?);
             warnings.extend(warning);
         }
-        Some((entries, warnings))
+        let after = json_key(&SiteView::new(&prepared.site));
+        (after == before).then_some((replaced, warnings))
     }
 
     /// An output's bytes, and whether they were kept from the previous build; copied files
