@@ -4,6 +4,7 @@
 use std::fmt::Write;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Config, FeedContent};
@@ -180,7 +181,42 @@ pub fn search_entries<'a>(site: &'a Site, digests: &'a [Arc<Digest>]) -> Vec<Sea
         .collect()
 }
 
-/// `search-index.json`.
+/// `search-index.json`: the entries as a JSON array, each written on its own thread (10,000
+/// posts make 10 MB of JSON).
 pub fn search_index(entries: &[SearchEntry<'_>]) -> String {
-    serde_json::to_string(entries).expect("search entries serialize")
+    let items: Vec<String> = entries
+        .par_iter()
+        .map(|entry| serde_json::to_string(entry).expect("search entries serialize"))
+        .collect();
+    let mut json = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 1);
+    json.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(item);
+    }
+    json.push(']');
+    json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_index_is_one_json_array() {
+        let entry = |title, text| SearchEntry {
+            title,
+            url: "/posts/a/",
+            date: "2024-01-01",
+            tags: vec!["中文", "a \"quoted\" tag"],
+            categories: vec![],
+            text,
+        };
+        let entries = [entry("你好", "正文\n第二行"), entry("Two", "")];
+        let json = search_index(&entries);
+        assert_eq!(json, serde_json::to_string(&entries).unwrap());
+        assert_eq!(search_index(&[]), "[]");
+    }
 }
