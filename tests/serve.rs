@@ -613,3 +613,23 @@ fn a_title_edit_renders_the_pages_that_show_the_title_and_matches_a_full_build()
     let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
     assert_same_as_full_build(&built, &root);
 }
+
+#[test]
+fn a_broken_edit_is_reported_with_its_file_and_the_next_good_one_recovers() {
+    let (_site, root, builder) = patch_builder();
+    builder.build().unwrap();
+    let p1 = root.join("content/posts/p1.md");
+    let original = std::fs::read_to_string(&p1).unwrap();
+
+    edit(&p1, "title: 第一篇", "title: [第一篇");
+    let error = match builder.rebuild(std::slice::from_ref(&p1)) {
+        Ok(_) => panic!("a broken front matter builds"),
+        Err(error) => error.to_string(),
+    };
+    assert!(error.contains("content/posts/p1.md:"), "{error}");
+
+    std::fs::write(&p1, original.replace("正文内容。", "修好了。")).unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    assert!(String::from_utf8_lossy(&built.files["posts/p1/index.html"]).contains("修好了"));
+    assert_same_as_full_build(&built, &root);
+}
