@@ -291,17 +291,24 @@ pub fn render_changed(
                     .any(|&id| pages::archive_shows(site, job, id))
         })
         .collect();
-    render_jobs(ctx, digests, &jobs, emit)?;
-    let mut outputs = Vec::new();
-    if fed {
-        outputs.extend(feed_files(ctx, digests));
-    }
-    if searched && ctx.config.search {
-        outputs.push(search_index_file(ctx, digests));
-    }
-    if details_changed {
-        outputs.push(sitemap_file(ctx, &listing_urls(ctx, &all_jobs)));
-    }
+    let digests = &*digests;
+    let data_files = || {
+        let mut outputs = Vec::new();
+        if fed {
+            outputs.extend(feed_files(ctx, digests));
+        }
+        if searched && ctx.config.search {
+            outputs.push(search_index_file(ctx, digests));
+        }
+        if details_changed {
+            outputs.push(sitemap_file(ctx, &listing_urls(ctx, &all_jobs)));
+        }
+        outputs
+    };
+    // The pages and the data files side by side: a big archive page and a big search index
+    // are each one long job.
+    let (rendered, outputs) = rayon::join(|| render_jobs(ctx, digests, &jobs, emit), data_files);
+    rendered?;
     report.files += jobs.len() + outputs.len();
     emit_all(outputs, emit)?;
     Ok(report)
