@@ -460,6 +460,7 @@ fn a_body_edit_renders_only_what_shows_it_and_matches_a_full_build() {
     // word count).
     edit(&p1, "正文内容。", "新的正文。");
     let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    assert!(built.patched);
     assert_eq!(built.cache.misses, 1, "only the post itself is rendered");
     assert!(String::from_utf8_lossy(&built.files["posts/p1/index.html"]).contains("新的正文"));
     assert_same_as_full_build(&built, &root);
@@ -468,6 +469,7 @@ fn a_body_edit_renders_only_what_shows_it_and_matches_a_full_build() {
     edit(&p1, "第一篇的摘要。", "第一篇的新摘要：增量渲染。");
     let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
     // The post, its index page, tags Rust and 中文, categories 编程 and 编程/Rust.
+    assert!(built.patched);
     assert_eq!(
         built.cache.misses, 6,
         "the post and the five listings that show it"
@@ -486,6 +488,7 @@ fn a_body_edit_renders_only_what_shows_it_and_matches_a_full_build() {
     let about = root.join("content/about.md");
     edit(&about, "关于本站。", "关于本站：一个增量的例子。");
     let built = builder.rebuild(std::slice::from_ref(&about)).unwrap();
+    assert!(built.patched);
     assert_eq!(built.cache.misses, 1);
     assert_same_as_full_build(&built, &root);
 }
@@ -521,15 +524,21 @@ fn a_page_patched_then_reverted_in_a_full_rebuild_is_not_stale() {
     let original = std::fs::read_to_string(&p3).unwrap();
 
     edit(&p3, "正文内容。", "临时修改了。");
-    builder.rebuild(std::slice::from_ref(&p3)).unwrap();
+    assert!(builder.rebuild(std::slice::from_ref(&p3)).unwrap().patched);
 
-    // One batch: the edit is undone and another post's front matter changes, so the whole
-    // site is built again. p3's page is as the first build made it, and the memo remembers
-    // that build: the page the patch rendered must not be kept.
+    // One batch: the edit is undone and a new file appears (a draft, which changes nothing
+    // else), so the whole site is built again through the memo. p3's page is as the first
+    // build made it, and the memo remembers that build: the page the patch rendered must not
+    // be kept.
     std::fs::write(&p3, &original).unwrap();
-    let p1 = root.join("content/posts/p1.md");
-    edit(&p1, "title: 第一篇", "title: 第一篇\ndescription: 新的描述");
-    let built = builder.rebuild(&[p1, p3]).unwrap();
+    let draft = root.join("content/posts/draft.md");
+    std::fs::write(
+        &draft,
+        "---\ntitle: 草稿\ndate: 2024-05-04\ndraft: true\n---\n未完。\n",
+    )
+    .unwrap();
+    let built = builder.rebuild(&[draft, p3]).unwrap();
+    assert!(!built.patched);
     let page = String::from_utf8_lossy(&built.files["posts/p3/index.html"]).into_owned();
     assert!(!page.contains("临时修改了"), "the reverted text is gone");
     assert_same_as_full_build(&built, &root);
@@ -546,6 +555,7 @@ fn an_editors_temporary_file_does_not_force_a_full_build_but_a_deleted_post_does
     edit(&p1, "正文内容。", "新的正文。");
     let temporary = root.join("content/posts/sedX1b2c3");
     let built = builder.rebuild(&[p1, temporary]).unwrap();
+    assert!(built.patched);
     assert_eq!(built.cache.misses, 1, "only the edited post is rendered");
     assert_same_as_full_build(&built, &root);
 
@@ -573,6 +583,7 @@ fn a_title_edit_renders_the_pages_that_show_the_title_and_matches_a_full_build()
     let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
     // p1, its newer neighbour p2, its index page, tags Rust and 中文, categories 编程 and
     // 编程/Rust, and the archives: all, 2024, 2024/05.
+    assert!(built.patched);
     assert_eq!(built.cache.misses, 10, "only the pages that show the title");
     assert!(built.cache.misses < first.cache.misses / 2);
     let neighbour = String::from_utf8_lossy(&built.files["posts/p2/index.html"]).into_owned();
@@ -601,6 +612,7 @@ fn a_title_edit_renders_the_pages_that_show_the_title_and_matches_a_full_build()
     let p9 = root.join("content/posts/p9.md");
     edit(&p9, "title: 较新的第9篇", "title: 最新的一篇");
     let built = builder.rebuild(std::slice::from_ref(&p9)).unwrap();
+    assert!(!built.patched);
     assert_eq!(built.cache.misses, first.cache.misses, "every page");
     assert_same_as_full_build(&built, &root);
 
@@ -611,6 +623,7 @@ fn a_title_edit_renders_the_pages_that_show_the_title_and_matches_a_full_build()
         "date: 2024-06-30 09:00:00",
     );
     let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
+    assert!(!built.patched);
     assert_same_as_full_build(&built, &root);
 }
 
@@ -631,5 +644,46 @@ fn a_broken_edit_is_reported_with_its_file_and_the_next_good_one_recovers() {
     std::fs::write(&p1, original.replace("正文内容。", "修好了。")).unwrap();
     let built = builder.rebuild(std::slice::from_ref(&p1)).unwrap();
     assert!(String::from_utf8_lossy(&built.files["posts/p1/index.html"]).contains("修好了"));
+    assert_same_as_full_build(&built, &root);
+}
+
+#[test]
+fn a_stylesheet_edit_copies_that_file_and_renders_nothing() {
+    let (_site, root, builder) = patch_builder();
+    std::fs::create_dir_all(root.join("static/css")).unwrap();
+    let css = root.join("static/css/extra.css");
+    std::fs::write(&css, "body { color: black; }\n").unwrap();
+    builder.build().unwrap();
+
+    std::fs::write(&css, "body { color: #333; } /* 改 */\n").unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&css)).unwrap();
+    assert!(built.patched);
+    assert_eq!(built.cache.misses, 0, "no page is rendered");
+    assert_eq!(
+        &*built.files["css/extra.css"],
+        "body { color: #333; } /* 改 */\n".as_bytes()
+    );
+    assert_same_as_full_build(&built, &root);
+
+    // The site's own copy of a theme file replaces it the same way.
+    let theme_css = root.join("static/css/style.css");
+    std::fs::write(&theme_css, "/* 站点自己的样式 */\n").unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&theme_css)).unwrap();
+    assert!(built.patched);
+    assert_eq!(built.cache.misses, 0);
+    assert_same_as_full_build(&built, &root);
+
+    // A new file is a new output: a full build publishes it.
+    let new = root.join("static/新.txt");
+    std::fs::write(&new, "新文件\n").unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(!built.patched);
+    assert!(built.files.contains_key("新.txt"));
+    assert_same_as_full_build(&built, &root);
+
+    // A deleted override brings the theme's file back.
+    std::fs::remove_file(&theme_css).unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&theme_css)).unwrap();
+    assert!(!String::from_utf8_lossy(&built.files["css/style.css"]).contains("站点自己的样式"));
     assert_same_as_full_build(&built, &root);
 }

@@ -230,8 +230,9 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// The name a template file registers under: its path below `templates/`, `/`-separated.
-fn template_name(relative: &Path) -> String {
+/// The name a template file registers under (its path below `templates/`), and the output
+/// path of a static file (its path below `static/`): `/`-separated.
+pub(crate) fn template_name(relative: &Path) -> String {
     relative
         .iter()
         .map(|s| s.to_string_lossy())

@@ -1,7 +1,7 @@
 //! The site in memory: building it (reusing what earlier builds parsed and rendered), and the
 //! current version that the HTTP handlers read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
@@ -10,6 +10,7 @@ use crate::load::{self, LoadCache};
 use crate::model::Replaced;
 use crate::render::cache::json_key;
 use crate::render::memo::{Memo, Recall};
+use crate::render::theme::{static_files, template_name};
 use crate::render::views::Digest;
 use crate::render::views::SiteView;
 use crate::render::{Body, Output};
@@ -104,6 +105,9 @@ pub struct Built {
     pub cache: CacheStats,
     /// How long it took, in milliseconds.
     pub millis: f64,
+    /// Whether the last build's model was kept and only what the change touched was rendered
+    /// (or copied) again, rather than everything being built (through the memo).
+    pub patched: bool,
 }
 
 /// Pages a rebuild kept from the build before, and pages it rendered.
@@ -121,13 +125,14 @@ type Copied = (SystemTime, u64, Arc<[u8]>);
 /// Builds the site into memory again and again, keeping parsed documents, the last build's
 /// files and memo (so unchanged pages are not rendered again), and copied files between builds.
 ///
-/// An edit that changes only the bodies of existing posts and pages does not go through a
-/// full build: the last build's model is kept ([`Session`]), the edited documents are put in
-/// it, and only their pages and the pages that show their summaries are rendered again.
+/// An edit that leaves the model as it was (the text or title of a post, a stylesheet) does not
+/// go through a full build: the last build's model is kept ([`Session`]), the edited documents
+/// are put in it, and only what shows them is rendered (or copied) again.
 pub struct Builder {
     options: BuildOptions,
-    /// `content/`, canonical, as file events name it.
+    /// `content/` and `static/` under the canonical site folder, as file events name them.
     content_dir: PathBuf,
+    static_dir: PathBuf,
     load: LoadCache,
     memo: Mutex<Memo>,
     previous: Mutex<Arc<Files>>,
@@ -141,6 +146,18 @@ struct Session {
     prepared: Prepared,
     digests: Vec<Arc<Digest>>,
     warnings: Vec<Diagnostic>,
+    /// The output paths of the static files published (the theme's and the site's).
+    statics: HashSet<String>,
+}
+
+/// What a changed source asks of a patch.
+enum Changed<'p> {
+    /// Nothing: the file came and went.
+    Nothing,
+    /// A post or page, by its path under `content/`.
+    Document(&'p Path),
+    /// A static file to copy again, by its output path.
+    Static(String),
 }
 
 impl Session {
@@ -156,9 +173,10 @@ impl Session {
 impl Builder {
     /// A builder for the site of `options`, with empty caches.
     pub fn new(options: BuildOptions) -> Self {
-        let content_dir = options.root.join("content");
+        let root = options.root.canonicalize().unwrap_or(options.root.clone());
         Builder {
-            content_dir: content_dir.canonicalize().unwrap_or(content_dir),
+            content_dir: root.join("content"),
+            static_dir: root.join("static"),
             options,
             load: LoadCache::new(),
             memo: Mutex::default(),
@@ -233,16 +251,19 @@ impl Builder {
         let cache = stats.into_inner().expect("stats lock");
         let mut warnings = prepared.warnings.clone();
         warnings.extend(report.warnings);
+        let statics = static_files(&self.options.root.join("static"));
         *self.session.lock().expect("session lock") = Some(Session {
             prepared,
             digests: report.digests,
             warnings: warnings.clone(),
+            statics: statics.into_iter().map(|(name, _)| name).collect(),
         });
         Ok(Built {
             files,
             warnings,
             cache,
             millis: start.elapsed().as_secs_f64() * 1000.0,
+            patched: false,
         })
     }
 
@@ -253,15 +274,16 @@ impl Builder {
         let start = Instant::now();
         let mut guard = self.session.lock().expect("session lock");
         let session = guard.as_mut().filter(|_| !changed.is_empty())?;
-        let mut relative = Vec::new();
+        let (mut relative, mut statics) = (Vec::new(), Vec::new());
         for path in changed {
-            let in_content = path.strip_prefix(&self.content_dir).ok();
-            if in_content.is_some_and(|p| !session.knows(p)) && !path.exists() {
-                // A file that came and went: an editor's (or `sed -i`'s) temporary file, or a
-                // deleted draft. The site does not change.
-                continue;
+            match self.classify(session, path)? {
+                Changed::Nothing => {}
+                Changed::Document(document) => relative.push(document),
+                Changed::Static(name) => statics.push(Output {
+                    path: name,
+                    body: Body::Copy(path.clone()),
+                }),
             }
-            relative.push(self.markdown_file(path)?);
         }
         let Some((replaced, load_warnings)) = self.replace_documents(session, &relative) else {
             // The model is half updated: only a full build can be trusted now.
@@ -282,8 +304,10 @@ impl Builder {
             &replaced,
             &emit,
         );
+        let copied: Vec<Diagnostic> = statics.into_iter().filter_map(|o| emit(o).err()).collect();
         let report = match rendered {
-            Ok(report) => report,
+            Ok(report) if copied.is_empty() => report,
+            Ok(_) => return Some(Err(Error::Site(crate::Diagnostics(copied)))),
             Err(errors) => {
                 *guard = None;
                 return Some(Err(Error::Site(crate::Diagnostics(errors))));
@@ -314,14 +338,26 @@ impl Builder {
                 misses,
             },
             millis: start.elapsed().as_secs_f64() * 1000.0,
+            patched: true,
         }))
     }
 
-    /// `path` relative to `content/`, when it names a Markdown file there.
-    fn markdown_file<'p>(&self, path: &'p Path) -> Option<&'p Path> {
-        let relative = path.strip_prefix(&self.content_dir).ok()?;
-        let extension = relative.extension()?;
-        (extension == "md" || extension == "markdown").then_some(relative)
+    /// What the change of the source at `path` asks of a patch, or `None` when only a full
+    /// build will do.
+    fn classify<'p>(&self, session: &Session, path: &'p Path) -> Option<Changed<'p>> {
+        if let Ok(relative) = path.strip_prefix(&self.content_dir) {
+            if !path.exists() && !session.knows(relative) {
+                // A file that came and went: an editor's (or `sed -i`'s) temporary file, or a
+                // deleted draft. The site does not change.
+                return Some(Changed::Nothing);
+            }
+            let extension = relative.extension()?;
+            return (extension == "md" || extension == "markdown")
+                .then_some(Changed::Document(relative));
+        }
+        // A static file that the last build published already: only its bytes change.
+        let name = template_name(path.strip_prefix(&self.static_dir).ok()?);
+        (path.is_file() && session.statics.contains(&name)).then_some(Changed::Static(name))
     }
 
     /// Loads the files at `relative` and puts each in the session's model in place of its
