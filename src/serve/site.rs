@@ -267,9 +267,9 @@ impl Builder {
         })
     }
 
-    /// Renders again only what an edit to the bodies of existing posts and pages touches;
-    /// `None` when `changed` is anything else (or there is no good build to start from) and a
-    /// full build is needed.
+    /// Renders (or copies) again only what `changed` touches, in the model of the last good
+    /// build: posts and pages that stay where they were, and static files already published.
+    /// `None` when a full build is needed (anything else changed, or no good build yet).
     fn patch(&self, changed: &[PathBuf]) -> Option<Result<Built, Error>> {
         let start = Instant::now();
         let mut guard = self.session.lock().expect("session lock");
@@ -304,24 +304,19 @@ impl Builder {
             &replaced,
             &emit,
         );
-        let copied: Vec<Diagnostic> = statics.into_iter().filter_map(|o| emit(o).err()).collect();
+        let mut errors: Vec<Diagnostic> =
+            statics.into_iter().filter_map(|o| emit(o).err()).collect();
         let report = match rendered {
-            Ok(report) if copied.is_empty() => report,
-            Ok(_) => return Some(Err(Error::Site(crate::Diagnostics(copied)))),
-            Err(errors) => {
+            Ok(report) if errors.is_empty() => report,
+            rendered => {
+                errors.extend(rendered.err().into_iter().flatten());
+                // The model moved on but the files did not: only a full build can be trusted.
                 *guard = None;
                 return Some(Err(Error::Site(crate::Diagnostics(errors))));
             }
         };
         let outputs = outputs.into_inner().expect("outputs lock");
-        let mut memo = self.memo.lock().expect("memo lock");
-        let mut files = Files::clone(&previous);
-        for (path, bytes) in outputs.iter().cloned() {
-            memo.forget(&path);
-            files.insert(path, bytes);
-        }
-        let files = Arc::new(files);
-        *self.previous.lock().expect("previous lock") = files.clone();
+        let files = self.publish(&previous, &outputs);
         let sources: Vec<&Path> = report.facts.iter().map(|f| f.source.as_path()).collect();
         session
             .warnings
@@ -340,6 +335,20 @@ impl Builder {
             millis: start.elapsed().as_secs_f64() * 1000.0,
             patched: true,
         }))
+    }
+
+    /// The previous build's files with `outputs` in place, kept for the next rebuild. The memo
+    /// forgets those pages: their keys are those of the last full build, no longer of the files.
+    fn publish(&self, previous: &Files, outputs: &[(String, Arc<[u8]>)]) -> Arc<Files> {
+        let mut memo = self.memo.lock().expect("memo lock");
+        let mut files = previous.clone();
+        for (path, bytes) in outputs {
+            memo.forget(path);
+            files.insert(path.clone(), bytes.clone());
+        }
+        let files = Arc::new(files);
+        *self.previous.lock().expect("previous lock") = files.clone();
+        files
     }
 
     /// What the change of the source at `path` asks of a patch, or `None` when only a full
