@@ -176,10 +176,7 @@ fn walk(
             .strip_prefix(content_dir)
             .expect("walkdir yields paths under its root")
             .to_path_buf();
-        if relative
-            .extension()
-            .is_some_and(|e| e == "md" || e == "markdown")
-        {
+        if is_markdown(&relative) {
             markdown.push(relative);
         } else {
             assets.push(Asset {
@@ -189,6 +186,12 @@ fn walk(
         }
     }
     Ok((markdown, assets))
+}
+
+/// Whether a file under `content/` is a post or page (Markdown) rather than an asset.
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "md" || e == "markdown")
 }
 
 /// One file's parse result and warning, as [`load_content_with`] keeps it.

@@ -45,21 +45,20 @@ pub struct Site {
 }
 
 impl Site {
+    /// The post or page loaded from the file at `path` (relative to `content/`).
+    pub fn entry_from(&self, path: &Path) -> Option<EntryRef> {
+        let position = |entries: &[Entry]| entries.iter().position(|e| e.doc.path == path);
+        position(&self.posts)
+            .map(|id| (true, id))
+            .or_else(|| position(&self.pages).map(|id| (false, id)))
+    }
+
     /// Puts `doc` in the place of the entry loaded from the same file, when the front matter
     /// that places the entry (date, tags, categories, slug, permalink, pin, draft) is unchanged:
     /// then no URL, list, order or term of the model moves, and only the entry's own data does.
     /// `None` when no entry came from the file or it would move (the model must be built again).
     pub fn replace_document(&mut self, doc: Document, config: &Config) -> Option<Replaced> {
-        let found = self
-            .posts
-            .iter()
-            .position(|e| e.doc.path == doc.path)
-            .map(|id| (true, id))
-            .or_else(|| {
-                let id = self.pages.iter().position(|e| e.doc.path == doc.path)?;
-                Some((false, id))
-            });
-        let (is_post, id) = found?;
+        let (is_post, id) = self.entry_from(&doc.path)?;
         let entry = match is_post {
             true => &mut self.posts[id],
             false => &mut self.pages[id],

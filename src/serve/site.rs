@@ -164,9 +164,7 @@ impl Session {
     /// Whether the site was built from the file at `relative` under `content/`.
     fn knows(&self, relative: &Path) -> bool {
         let site = &self.prepared.site;
-        let entries = site.posts.iter().chain(&site.pages);
-        entries.map(|e| &e.doc.path).any(|p| p == relative)
-            || site.assets.iter().any(|a| a.path == relative)
+        site.entry_from(relative).is_some() || site.assets.iter().any(|a| a.path == relative)
     }
 }
 
@@ -360,9 +358,7 @@ impl Builder {
                 // deleted draft. The site does not change.
                 return Some(Changed::Nothing);
             }
-            let extension = relative.extension()?;
-            return (extension == "md" || extension == "markdown")
-                .then_some(Changed::Document(relative));
+            return load::is_markdown(relative).then_some(Changed::Document(relative));
         }
         // A static file that the last build published already: only its bytes change.
         let name = template_name(path.strip_prefix(&self.static_dir).ok()?);
